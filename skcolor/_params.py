@@ -1,0 +1,124 @@
+"""A small declarative table of parameter constraints, checked in ``fit``.
+
+Modelled on scikit-learn's ``_parameter_constraints`` (whose helpers are private to
+scikit-learn): each parameter maps to a list of accepted forms; a value must match
+one of them. A value of the right type but out of range raises ``ValueError``; a
+value of the wrong type raises ``TypeError``. Both messages name the estimator, the
+parameter, what it accepts and what it got.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["Interval", "Options", "IntTuple", "RandomState", "validate_params"]
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+class Interval:
+    """An int or a real number between ``low`` and ``high`` (``None`` is unbounded)."""
+
+    def __init__(self, kind, low, high, *, closed="both"):
+        self.kind, self.low, self.high, self.closed = kind, low, high, closed
+
+    def matches_type(self, value):
+        return _is_int(value) if self.kind is int else _is_real(value)
+
+    def accepts(self, value):
+        if not self.matches_type(value):
+            return False
+        if value != value:  # NaN
+            return False
+        low_ok = self.low is None or (
+            value >= self.low if self.closed in ("both", "left") else value > self.low
+        )
+        high_ok = self.high is None or (
+            value <= self.high if self.closed in ("both", "right") else value < self.high
+        )
+        return low_ok and high_ok
+
+    def __str__(self):
+        name = "an int" if self.kind is int else "a float"
+        left = "[" if self.closed in ("both", "left") else "("
+        right = "]" if self.closed in ("both", "right") else ")"
+        low = "-inf" if self.low is None else self.low
+        high = "inf" if self.high is None else self.high
+        return f"{name} in {left}{low}, {high}{right}"
+
+
+class Options:
+    """One of a fixed set of values (strings, ``None``, booleans)."""
+
+    def __init__(self, *values):
+        self.values = values
+
+    def matches_type(self, value):
+        return any(type(value) is type(v) for v in self.values)
+
+    def accepts(self, value):
+        return any(value is v or (type(value) is type(v) and value == v) for v in self.values)
+
+    def __str__(self):
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+class IntTuple:
+    """A non-empty tuple or list of ints, each at least ``low``."""
+
+    def __init__(self, low=1):
+        self.low = low
+
+    def matches_type(self, value):
+        return isinstance(value, (tuple, list))
+
+    def accepts(self, value):
+        return (
+            self.matches_type(value)
+            and len(value) > 0
+            and all(_is_int(v) and v >= self.low for v in value)
+        )
+
+    def __str__(self):
+        return f"a non-empty tuple of ints >= {self.low}"
+
+
+class RandomState:
+    """``None``, a non-negative int seed or a ``numpy.random.RandomState``."""
+
+    def matches_type(self, value):
+        return value is None or _is_int(value) or isinstance(value, np.random.RandomState)
+
+    def accepts(self, value):
+        return self.matches_type(value) and not (_is_int(value) and not 0 <= value < 2**32)
+
+    def __str__(self):
+        return "None, an int in [0, 2**32) or a numpy.random.RandomState"
+
+
+def validate_params(estimator, constraints):
+    """Check every parameter of ``estimator`` named in ``constraints``.
+
+    Raises
+    ------
+    TypeError
+        If a value has none of the accepted types.
+    ValueError
+        If a value has an accepted type but none of the accepted values.
+    """
+    owner = type(estimator).__name__
+    for name, accepted in constraints.items():
+        value = getattr(estimator, name)
+        if any(constraint.accepts(value) for constraint in accepted):
+            continue
+        expected = " or ".join(str(constraint) for constraint in accepted)
+        message = f"The {name!r} parameter of {owner} must be {expected}; got {value!r}."
+        if any(constraint.matches_type(value) for constraint in accepted):
+            raise ValueError(message)
+        raise TypeError(message)

@@ -1,0 +1,131 @@
+"""Transformers that turn color images gray and gray images color, as Pipeline steps."""
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_images
+from .color import rgb_to_gray
+
+__all__ = ["RGBToGrayscale", "GrayscaleToRGB"]
+
+
+class RGBToGrayscale(TransformerMixin, BaseEstimator):
+    """Convert RGB images to gray with the ITU-R BT.601 weights.
+
+    Stateless: ``fit`` learns nothing and ``transform`` works without it.
+
+    See Also
+    --------
+    skcolor.color.rgb_to_gray : the function this transformer applies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcolor import RGBToGrayscale
+    >>> rgb = np.zeros((2, 32, 32, 3), dtype=np.uint8)
+    >>> RGBToGrayscale().fit_transform(rgb).shape
+    (2, 32, 32, 1)
+    """
+
+    def fit(self, X, y=None):
+        """Check ``X``; learns nothing. Returns ``self``."""
+        check_images(X, name="X", channels=(3,))
+        return self
+
+    def transform(self, X):
+        """Gray images of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, H, W, 3)
+            RGB images, uint8 or float in [0, 1].
+
+        Returns
+        -------
+        gray : ndarray of shape (n, H, W, 1)
+            uint8 for integer input, float32 for float input.
+        """
+        return rgb_to_gray(check_images(X, name="X", channels=(3,)))
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class GrayscaleToRGB(TransformerMixin, BaseEstimator):
+    """Colorize gray images with an already fitted colorizer, as a Pipeline step.
+
+    ``fit`` never trains the colorizer: it is used as given.
+
+    Parameters
+    ----------
+    colorizer : fitted estimator or None, default=None
+        Anything with ``predict(gray) -> rgb``, typically a fitted
+        :class:`~skcolor.AutoencoderColorizer`. ``None`` uses the model that ships
+        with skcolor (:func:`skcolor.load_pretrained`). Inside a cross-validated
+        search, which clones every step, wrap a fitted colorizer in
+        ``sklearn.frozen.FrozenEstimator`` so that the clone stays fitted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcolor import AutoencoderColorizer, GrayscaleToRGB
+    >>> rgb = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 3), dtype=np.uint8)
+    >>> colorizer = AutoencoderColorizer(epochs=1, random_state=0).fit(rgb)
+    >>> GrayscaleToRGB(colorizer).fit_transform(rgb[..., :1]).shape
+    (8, 32, 32, 3)
+    """
+
+    def __init__(self, colorizer=None):
+        self.colorizer = colorizer
+
+    def _get_colorizer(self):
+        if self.colorizer is None:
+            from ._pretrained import load_pretrained
+
+            return load_pretrained()
+        check_is_fitted(
+            self.colorizer,
+            msg=(
+                "GrayscaleToRGB needs a fitted colorizer: fit %(name)s first (or wrap a "
+                "fitted one in sklearn.frozen.FrozenEstimator inside cross-validation)."
+            ),
+        )
+        return self.colorizer
+
+    def fit(self, X, y=None):
+        """Check the colorizer and ``X``; trains nothing. Returns ``self``."""
+        check_images(X, name="X", channels=(1,))
+        self._get_colorizer()
+        return self
+
+    def transform(self, X):
+        """Colorized ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, H, W) or (n, H, W, 1)
+            Gray images, uint8 or float in [0, 1].
+
+        Returns
+        -------
+        rgb : ndarray of shape (n, H, W, 3)
+        """
+        gray = check_images(X, name="X", channels=(1,))
+        return self._get_colorizer().predict(gray)
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags

@@ -1,0 +1,112 @@
+"""Input checks shared by every public entry point.
+
+Each helper checks one kind of thing and raises ``TypeError`` (wrong kind of object
+or dtype) or ``ValueError`` (wrong shape or values) with a message that names the
+problem and the expected form. None of them modifies or copies the caller's data
+unless it has to.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_images", "check_same_shape", "check_consistent_length"]
+
+_EXPECTED_FORM = (
+    "a batch of images as an array of shape (n, H, W) or (n, H, W, 1) for gray, "
+    "(n, H, W, 3) for RGB, dtype uint8 (0-255) or float in [0, 1]"
+)
+
+
+def check_images(images, *, name="X", channels=(1, 3)):
+    """Validate a batch of images and return it as a 4-D ``(n, H, W, C)`` array.
+
+    Parameters
+    ----------
+    images : array-like
+        Images of shape ``(n, H, W)`` (gray) or ``(n, H, W, C)``.
+    name : str, default="X"
+        Name used in error messages.
+    channels : tuple of int, default=(1, 3)
+        Accepted channel counts. A 3-D array is read as gray, so it is accepted
+        only if 1 is among them.
+
+    Returns
+    -------
+    images : ndarray of shape (n, H, W, C)
+        A view of the input where possible, never a modified copy.
+
+    Raises
+    ------
+    TypeError
+        If ``images`` is not numeric array-like (strings, objects, complex, bool).
+    ValueError
+        If its shape, channel count or values are not those of an image batch.
+    """
+    if images is None or isinstance(images, (str, bytes, numbers.Number)):
+        raise TypeError(f"{name} must be {_EXPECTED_FORM}; got {type(images).__name__}.")
+    try:
+        array = np.asarray(images)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(
+            f"{name} holds images of different shapes; expected {_EXPECTED_FORM}."
+        ) from exc
+    if array.dtype.kind not in "uif":
+        raise TypeError(f"{name} has dtype {array.dtype}; expected {_EXPECTED_FORM}.")
+
+    if array.ndim == 3 and 1 in channels:
+        array = array[..., np.newaxis]
+    if array.ndim != 4:
+        raise ValueError(
+            f"{name} has {array.ndim} dimension(s) (shape {array.shape}); expected "
+            f"{_EXPECTED_FORM}."
+        )
+    n, height, width, n_channels = array.shape
+    if n == 0 or height == 0 or width == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); expected {_EXPECTED_FORM}.")
+    if n_channels not in channels:
+        wanted = " or ".join(str(c) for c in channels)
+        raise ValueError(
+            f"{name} has {n_channels} channel(s) (shape {array.shape}); expected {wanted} "
+            f"channel(s) on the last axis."
+        )
+    _check_values(array, name)
+    return array
+
+
+def _check_values(array, name):
+    if array.dtype.kind == "f":
+        # min/max propagate NaN, so one pass each finds NaN, inf and out-of-range values.
+        low, high = array.min(), array.max()
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"{name} contains NaN or infinite values; expected floats in [0, 1].")
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"{name} has float values in [{low:g}, {high:g}]; expected floats in [0, 1] "
+                "(divide 8-bit data by 255, or pass it as uint8)."
+            )
+    elif array.dtype != np.uint8:
+        low, high = array.min(), array.max()
+        if low < 0 or high > 255:
+            raise ValueError(
+                f"{name} has integer values in [{low}, {high}]; expected 8-bit values in "
+                "[0, 255] (uint8)."
+            )
+
+
+def check_consistent_length(first, second, *, names=("X", "y")):
+    """Raise ``ValueError`` unless both batches hold the same number of images."""
+    if len(first) != len(second):
+        raise ValueError(
+            f"{names[0]} and {names[1]} hold different numbers of images: "
+            f"{len(first)} and {len(second)}."
+        )
+
+
+def check_same_shape(first, second, *, names=("y_true", "y_pred")):
+    """Raise ``ValueError`` unless both batches have the same shape."""
+    if first.shape != second.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape; got {first.shape} and "
+            f"{second.shape}."
+        )
