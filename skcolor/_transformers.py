@@ -9,7 +9,22 @@ from .color import rgb_to_gray
 __all__ = ["RGBToGrayscale", "GrayscaleToRGB"]
 
 
-class RGBToGrayscale(TransformerMixin, BaseEstimator):
+class _ImageTransformer(TransformerMixin, BaseEstimator):
+    """Shared by transformers that learn nothing: usable without ``fit`` (as
+    scikit-learn's FunctionTransformer), on image batches rather than 2-D arrays."""
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class RGBToGrayscale(_ImageTransformer):
     """Convert RGB images to gray with the ITU-R BT.601 weights.
 
     Stateless: ``fit`` learns nothing and ``transform`` works without it.
@@ -47,18 +62,8 @@ class RGBToGrayscale(TransformerMixin, BaseEstimator):
         """
         return rgb_to_gray(check_images(X, name="X", channels=(3,)))
 
-    def __sklearn_is_fitted__(self):
-        return True
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags
-
-
-class GrayscaleToRGB(TransformerMixin, BaseEstimator):
+class GrayscaleToRGB(_ImageTransformer):
     """Colorize gray images with an already fitted colorizer, as a Pipeline step.
 
     ``fit`` never trains the colorizer: it is used as given.
@@ -119,13 +124,3 @@ class GrayscaleToRGB(TransformerMixin, BaseEstimator):
         """
         gray = check_images(X, name="X", channels=(1,))
         return self._get_colorizer().predict(gray)
-
-    def __sklearn_is_fitted__(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.input_tags.three_d_array = True
-        return tags

@@ -1,0 +1,45 @@
+"""The seed architecture is the report's model, layer for layer."""
+
+import pytest
+
+from skcolor.architectures import ARCHITECTURES, build_seed
+
+
+def test_seed_parameter_counts_match_the_report():
+    model = build_seed((32, 32, 1))
+    assert model.get_layer("encoder").count_params() == 1_418_496
+    assert model.get_layer("decoder").count_params() == 2_013_315
+    assert model.count_params() == 3_431_811
+
+
+def test_seed_layer_shapes_match_the_report():
+    model = build_seed((32, 32, 1))
+    encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
+    conv_shapes = [tuple(l.output.shape[1:]) for l in encoder.layers if l.name.startswith("conv")]
+    assert conv_shapes == [(16, 16, 64), (8, 8, 128), (4, 4, 256)]
+    assert tuple(encoder.get_layer("latent_vector").output.shape[1:]) == (256,)
+    assert tuple(decoder.output.shape[1:]) == (32, 32, 3)
+    assert decoder.get_layer("decoder_output").activation.__name__ == "sigmoid"
+    dropouts = [l.rate for l in encoder.layers if l.__class__.__name__ == "Dropout"]
+    assert dropouts == [0.2, 0.2, 0.2]
+
+
+def test_seed_hyperparameters_change_the_model():
+    model = build_seed((64, 48, 1), latent_dim=32, filters=(8, 16), dropout=0.0, l2=1e-4)
+    assert tuple(model.output.shape[1:]) == (64, 48, 3)
+    assert tuple(model.get_layer("encoder").output.shape[1:]) == (32,)
+    kernels = [l for l in model.get_layer("encoder").layers if hasattr(l, "kernel_regularizer")]
+    assert kernels and all(l.kernel_regularizer is not None for l in kernels)
+
+
+def test_no_regularizer_without_penalties():
+    model = build_seed((32, 32, 1))
+    layers = [l for l in model.get_layer("decoder").layers if hasattr(l, "kernel_regularizer")]
+    assert all(l.kernel_regularizer is None for l in layers)
+
+
+@pytest.mark.parametrize("name", sorted(ARCHITECTURES))
+def test_every_architecture_maps_gray_to_three_channels(name):
+    model = ARCHITECTURES[name]((32, 32, 1))
+    assert tuple(model.input.shape[1:]) == (32, 32, 1)
+    assert tuple(model.output.shape[1:]) == (32, 32, 3)

@@ -1,0 +1,163 @@
+"""Bad input gets a ValueError or TypeError that names the problem, never a Keras trace."""
+
+import numpy as np
+import pytest
+
+from skcolor import AutoencoderColorizer, GrayscaleToRGB, RGBToGrayscale
+from skcolor import metrics
+
+TINY = dict(filters=(8, 16), latent_dim=16, epochs=1, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def rgb(cifar_train):
+    return cifar_train[:16]
+
+
+@pytest.fixture(scope="module")
+def gray(rgb):
+    return RGBToGrayscale().transform(rgb)
+
+
+@pytest.fixture(scope="module")
+def tiny_fitted(rgb):
+    return AutoencoderColorizer(**TINY).fit(rgb)
+
+
+def _with_nan(x):
+    x = x / np.float32(255)
+    x[0, 0, 0, 0] = np.nan
+    return x
+
+
+def _with_inf(x):
+    x = x / np.float32(255)
+    x[0, 0, 0, 0] = np.inf
+    return x
+
+
+BAD_GRAY = {
+    "2-D array": (lambda g: g[0, ..., 0], ValueError, "dimension"),
+    "5-D array": (lambda g: g[np.newaxis], ValueError, "dimension"),
+    "2 channels": (lambda g: np.concatenate([g, g], axis=-1), ValueError, "channel"),
+    "3 channels": (lambda g: np.concatenate([g, g, g], axis=-1), ValueError, "channel"),
+    "empty": (lambda g: g[:0], ValueError, "empty"),
+    "zero width": (lambda g: g[:, :, :0], ValueError, "empty"),
+    "NaN": (_with_nan, ValueError, "NaN"),
+    "inf": (_with_inf, ValueError, "infinite"),
+    "float above 1": (lambda g: g.astype(np.float32), ValueError, r"\[0, 1\]"),
+    "negative float": (lambda g: g / 255.0 - 0.5, ValueError, r"\[0, 1\]"),
+    "int above 255": (lambda g: g.astype(np.int32) * 4, ValueError, "8-bit"),
+    "object dtype": (lambda g: g.astype(object), TypeError, "dtype"),
+    "complex dtype": (lambda g: g.astype(complex), TypeError, "dtype"),
+    "bool dtype": (lambda g: g > 128, TypeError, "dtype"),
+    "string": (lambda g: "images.png", TypeError, "str"),
+    "None": (lambda g: None, TypeError, "NoneType"),
+    "ragged list": (lambda g: [g[0], g[1, :16]], ValueError, "different shapes"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_GRAY))
+def test_predict_refuses_bad_gray_input(tiny_fitted, gray, case):
+    make, error, message = BAD_GRAY[case]
+    with pytest.raises(error, match=message):
+        tiny_fitted.predict(make(gray))
+
+
+@pytest.mark.parametrize("case", sorted(BAD_GRAY))
+def test_fit_refuses_bad_gray_input(rgb, gray, case):
+    make, error, message = BAD_GRAY[case]
+    with pytest.raises(error, match=message):
+        AutoencoderColorizer(**TINY).fit(make(gray), rgb)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_GRAY))
+def test_grayscale_to_rgb_refuses_bad_gray_input(tiny_fitted, gray, case):
+    make, error, message = BAD_GRAY[case]
+    with pytest.raises(error, match=message):
+        GrayscaleToRGB(tiny_fitted).transform(make(gray))
+
+
+def test_fit_refuses_mismatched_x_and_y(rgb, gray):
+    with pytest.raises(ValueError, match="different numbers of images: 15 and 16"):
+        AutoencoderColorizer(**TINY).fit(gray[:-1], rgb)
+    with pytest.raises(ValueError, match="same height and width"):
+        AutoencoderColorizer(**TINY).fit(gray[:, :16, :16], rgb)
+    with pytest.raises(ValueError, match="y has 1 channel"):
+        AutoencoderColorizer(**TINY).fit(gray, gray)
+    with pytest.raises(ValueError, match="expected 3 channel"):
+        AutoencoderColorizer(**TINY).fit(gray)  # y=None needs RGB X
+
+
+@pytest.mark.parametrize("size", [(4, 4), (30, 32), (32, 20)])
+def test_fit_refuses_images_the_architecture_cannot_take(rgb, size):
+    images = rgb[:, : size[0], : size[1]]
+    with pytest.raises(ValueError, match="multiples of 8"):
+        AutoencoderColorizer(epochs=1).fit(images)
+
+
+def test_fit_needs_two_images_for_validation(rgb):
+    with pytest.raises(ValueError, match="at least 2 images"):
+        AutoencoderColorizer(**TINY).fit(rgb[:1])
+    AutoencoderColorizer(**TINY, validation_fraction=0).fit(rgb[:1])
+
+
+BAD_PARAMS = [
+    ("architecture", "resnet", ValueError),
+    ("color_space", "hsv", ValueError),
+    ("optimizer", "adagrad", ValueError),
+    ("optimizer", None, TypeError),
+    ("loss", "cosine", ValueError),
+    ("learning_rate", 0.0, ValueError),
+    ("learning_rate", -1e-3, ValueError),
+    ("learning_rate", "fast", TypeError),
+    ("dropout", 1.0, ValueError),
+    ("dropout", -0.1, ValueError),
+    ("epochs", 0, ValueError),
+    ("epochs", 2.5, TypeError),
+    ("batch_size", 0, ValueError),
+    ("batch_size", True, TypeError),
+    ("latent_dim", 0, ValueError),
+    ("filters", (), ValueError),
+    ("filters", (8, 0), ValueError),
+    ("filters", 8, TypeError),
+    ("l1", -1.0, ValueError),
+    ("l2", float("nan"), ValueError),
+    ("validation_fraction", 1.0, ValueError),
+    ("lr_patience", -1, ValueError),
+    ("lr_factor", 1.0, ValueError),
+    ("min_lr", -1.0, ValueError),
+    ("early_stopping", -2, ValueError),
+    ("random_state", -1, ValueError),
+    ("random_state", "seed", TypeError),
+    ("verbose", 3, ValueError),
+]
+
+
+@pytest.mark.parametrize("name, value, error", BAD_PARAMS)
+def test_fit_refuses_bad_hyperparameters(rgb, name, value, error):
+    model = AutoencoderColorizer(**{**TINY, name: value})  # __init__ never validates
+    with pytest.raises(error, match=f"'{name}' parameter of AutoencoderColorizer"):
+        model.fit(rgb)
+
+
+def test_rgb_to_grayscale_refuses_gray_input(gray):
+    with pytest.raises(ValueError, match="expected 3 channel"):
+        RGBToGrayscale().transform(gray)
+
+
+def test_score_refuses_bad_targets(tiny_fitted, gray, rgb):
+    with pytest.raises(ValueError, match="same shape"):
+        tiny_fitted.score(gray, rgb[:, :16])
+    with pytest.raises(ValueError, match="sample_weight"):
+        tiny_fitted.score(gray, rgb, sample_weight=np.ones(len(rgb)))
+
+
+@pytest.mark.parametrize("metric", [metrics.psnr, metrics.dataset_psnr, metrics.ssim, metrics.mean_squared_error])
+def test_metrics_refuse_bad_input(metric, rgb):
+    with pytest.raises(ValueError, match="same shape"):
+        metric(rgb, rgb[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        metric(rgb, _with_nan(rgb))
+    with pytest.raises(TypeError, match="dtype"):
+        metric(rgb, rgb.astype(complex))
