@@ -53,8 +53,10 @@ From the repository root (about 34 minutes per model for the default 10 epochs o
 It prints markdown tables and writes every figure, the per-epoch times, the
 training histories and the machine (platform, CPU count, TensorFlow/Keras
 versions, GPUs) to ``--out`` (default ``benchmarks/results/seed_baseline.json``).
-Timings on a busy machine are noisy: compare the ratio from one run, and look at
-``load_average`` in the JSON.
+Timings on a busy machine are noisy (wall time, not CPU time, swings by up to 2x
+when other processes share the cores): compare the ratio from one run, look at
+``load_average`` and the per-epoch CPU times in the JSON, and consider ``--threads 1``
+(or ``--keras-first`` for a second run in the other order).
 """
 
 import argparse
@@ -411,13 +413,16 @@ def parse_args(argv=None):
                         "the best counts (default 3)")
     parser.add_argument("--keras-first", action="store_true",
                         help="train plain Keras before skcolor (default: skcolor first)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow intra- and inter-op threads; 0 keeps TensorFlow's "
+                        "default (all cores). 1 makes timings steadier on a busy machine")
     parser.add_argument("--verbose", type=int, default=0, choices=(0, 1, 2),
                         help="Keras verbosity for both fits (default 0)")
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.batch_size < 1 or args.n_train < 2 or args.n_test < 1:
         parser.error("--epochs, --batch-size and --n-test must be >= 1, --n-train >= 2")
-    if args.predict_repeats < 1:
-        parser.error("--predict-repeats must be >= 1")
+    if args.predict_repeats < 1 or args.threads < 0:
+        parser.error("--predict-repeats must be >= 1 and --threads >= 0")
     return args
 
 
@@ -435,6 +440,11 @@ def main(argv=None):
         f"validation), {len(gray_test)} test")
 
     import keras  # noqa: F401  (TensorFlow's import, outside every timing)
+    import tensorflow as tf
+
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
     machine = machine_info()
 
@@ -491,6 +501,7 @@ def main(argv=None):
             "predict_batch_size": PREDICT_BATCH_SIZE,
             "predict_repeats": args.predict_repeats,
             "order": order,
+            "threads": args.threads or "tensorflow default",
             "verbose": args.verbose,
         },
         "data": {

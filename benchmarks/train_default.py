@@ -41,10 +41,16 @@ CONFIGS = {
     "unet-ycbcr-classes": dict(
         architecture="unet", color_space="ycbcr", loss="rebalanced_crossentropy"
     ),
+    "unet-ycbcr-classes-r0.8": dict(
+        architecture="unet", color_space="ycbcr", loss="rebalanced_crossentropy", rebalance=0.8
+    ),
+    "unet-ycbcr-classes-unweighted": dict(
+        architecture="unet", color_space="ycbcr", loss="rebalanced_crossentropy", rebalance=1.0
+    ),
     "unet-lab-mse": dict(architecture="unet", color_space="lab", loss="mse"),
     "seed-rgb": dict(architecture="seed", color_space="rgb", loss="mse"),
 }
-TEMPERATURES = (1.0, 0.8, 0.6, 0.5, 0.38, 0.3, 0.2)
+TEMPERATURES = (1.0, 0.7, 0.5, 0.38)
 SELECTION_SIZE = 5000
 SEED = 0
 
@@ -141,7 +147,7 @@ def choose(args):
         from skcolor._pretrained import DEFAULT_MODEL_PATH
 
         model = AutoencoderColorizer.load(Path(args.choose) / f"{config}.keras")
-        model.set_params(temperature=row["temperature"])
+        model.set_params(temperature=row["temperature"], verbose=0)
         DEFAULT_MODEL_PATH.parent.mkdir(exist_ok=True)
         model.save(DEFAULT_MODEL_PATH, include_optimizer=False)
         shutil.copy(Path(args.choose) / f"{config}.json", DEFAULT_MODEL_PATH.with_suffix(".json"))

@@ -12,15 +12,29 @@ mkdir -p /tmp/data && tar xzf .gpudata/cifar_train.tar.gz -C /tmp/data || exit 1
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv
 budget=${BUDGET:-400}
 mkdir -p /tmp/runs
-run() {  # name, extra flags
+run() {  # name, extra flags; falls back to the torch backend if JAX fails at once
+    start=$SECONDS
     timeout "$budget" python3 benchmarks/train_default.py --config "$1" --data /tmp/data/train \
         --out /tmp/runs "${@:2}" > "/tmp/runs/$1.log" 2>&1
-    echo "$1 exited $?"
+    status=$?
+    if [ "$status" -ne 0 ] && [ $((SECONDS - start)) -lt 90 ]; then
+        echo "$1 failed on jax ($status); retrying on torch"
+        KERAS_BACKEND=torch timeout $((budget - SECONDS + start)) python3 benchmarks/train_default.py \
+            --config "$1" --data /tmp/data/train --out /tmp/runs "${@:2}" >> "/tmp/runs/$1.log" 2>&1
+        status=$?
+    fi
+    echo "$1 exited $status after $((SECONDS - start)) s"
 }
-run unet-ycbcr-classes --epochs "${EPOCHS:-20}" --batch-size 64 &
-run unet-ycbcr-mse --epochs "${EPOCHS:-20}" --batch-size 64 &
-run unet-lab-mse --epochs "${EPOCHS:-20}" --batch-size 64 &
-run seed-rgb --epochs 10 --batch-size 32 &
+if [ "${ROUND:-1}" = 1 ]; then
+    run unet-ycbcr-classes --epochs "${EPOCHS:-15}" --batch-size 64 &
+    run unet-ycbcr-mse --epochs "${EPOCHS:-15}" --batch-size 64 &
+    run unet-lab-mse --epochs "${EPOCHS:-15}" --batch-size 64 &
+    run seed-rgb --epochs 10 --batch-size 32 &
+else  # round 2: weaker rebalancing, and the regression model trained longer
+    run unet-ycbcr-classes-r0.8 --epochs "${EPOCHS:-15}" --batch-size 64 &
+    run unet-ycbcr-classes-unweighted --epochs "${EPOCHS:-15}" --batch-size 64 &
+    run unet-ycbcr-mse --epochs 25 --batch-size 64 &
+fi
 wait
 for f in /tmp/runs/*.log; do echo "== $f"; grep -vE "^(WARNING|I0000|E0000)" "$f" | tail -4; done
 # At most 8 files come back: the models, and one archive of the records and logs.

@@ -16,8 +16,8 @@ from ._image import as_float32, resize_batch, restore_dtype
 from ._keras_training import LOSSES, OPTIMIZERS
 from ._params import Interval, IntTuple, Options, RandomState, validate_params
 from ._validation import check_consistent_length, check_images
-from .architectures import ARCHITECTURES, min_input_size
-from .color import COLOR_SPACES, rgb_to_gray
+from .architectures import ARCHITECTURES, FULLY_CONVOLUTIONAL, min_input_size
+from .color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
 from .metrics import psnr
 
 __all__ = ["AutoencoderColorizer"]
@@ -30,36 +30,56 @@ _SAVE_FORMAT = 1
 # Images per forward pass in predict: large enough to amortise Keras' per-batch
 # overhead, small enough to keep memory modest.
 _PREDICT_BATCH_SIZE = 256
+# Rows of a full-resolution image recombined at once, to bound memory on huge photos.
+_ROWS_PER_STRIP = 512
+# Filters of each architecture when ``filters=None``.
+_DEFAULT_FILTERS = {"seed": (64, 128, 256), "unet": (32, 64, 128, 256)}
+# The loss that makes chroma a per-pixel classification (ChromaQuantizer).
+_CLASSIFICATION_LOSS = "rebalanced_crossentropy"
 
 
 class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     """Colorize gray images with a convolutional autoencoder (Keras).
 
-    The network takes gray images in [0, 1] and is trained to output color, by
-    default with the seed report's architecture and training recipe (DESIGN §2).
-    The Keras model is built in :meth:`fit` from the shape of the data.
+    The network sees gray images in [0, 1] and is trained to predict color: all of
+    R, G and B (``color_space="rgb"``, the seed report's formulation), or only the
+    chroma, in which case the output keeps the input's own luminance at full
+    resolution (``"ycbcr"``, ``"lab"``). The Keras model is built in :meth:`fit`
+    from the shape of the data.
 
     Parameters
     ----------
-    architecture : {"seed"}, default="seed"
+    architecture : {"seed", "unet"}, default="seed"
         Model builder from :data:`skcolor.architectures.ARCHITECTURES`. ``"seed"``
         is the report's autoencoder (Conv2D stride-2 encoder, dense bottleneck,
-        Conv2DTranspose decoder).
-    color_space : {"rgb"}, default="rgb"
-        What the network predicts: ``"rgb"`` regenerates all three channels.
+        Conv2DTranspose decoder), built for the training images' size; ``"unet"``
+        is fully convolutional with skip connections and takes any size.
+    color_space : {"rgb", "ycbcr", "lab"}, default="rgb"
+        What the network predicts: ``"rgb"`` regenerates all three channels;
+        ``"ycbcr"`` predicts Cb and Cr and keeps the input as Y (BT.601 luma, the
+        same weights as :class:`~skcolor.RGBToGrayscale`); ``"lab"`` predicts
+        CIELAB a*, b* and keeps the input's L*.
     latent_dim : int, default=256
-        Size of the bottleneck vector.
-    filters : tuple of int, default=(64, 128, 256)
-        Filters of each encoder convolution; the decoder mirrors them. Inputs must
-        be at least, and a multiple of, ``2 ** len(filters)`` pixels on each side.
+        Size of the seed architecture's bottleneck vector (unused by ``"unet"``).
+    filters : tuple of int or None, default=None
+        Filters per level, from full resolution down; the decoder mirrors them.
+        None uses the architecture's own: (64, 128, 256) for ``"seed"`` (the
+        report's), (32, 64, 128, 256) for ``"unet"``. Training images must be a
+        multiple of ``2 ** len(filters)`` (seed) or ``2 ** (len(filters) - 1)``
+        (unet) pixels on each side.
     dropout : float, default=0.2
-        Dropout rate after each encoder convolution, in [0, 1).
+        Dropout rate after each encoder level, in [0, 1).
     optimizer : {"adam", "rmsprop", "sgd", "adamw", "nadam"}, default="adam"
         Keras optimizer.
     learning_rate : float, default=1e-3
         Initial learning rate.
-    loss : {"mse", "mae", "huber", "binary_crossentropy"}, default="mse"
-        Training loss on the network's outputs.
+    loss : {"mse", "mae", "huber", "binary_crossentropy", \
+"rebalanced_crossentropy"}, default="mse"
+        Training loss. The first four regress the color channels.
+        ``"rebalanced_crossentropy"`` (chroma color spaces only) treats chroma as
+        per-pixel classes weighted against the dominance of dull colors and decodes
+        them with the annealed mean (Zhang et al. 2016; see
+        :class:`~skcolor.color.ChromaQuantizer`): more vivid colors.
     l1, l2 : float, default=0.0
         L1 ("lasso") and L2 ("ridge") penalties on every kernel.
     epochs : int, default=10
@@ -79,6 +99,19 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     early_stopping : int or None, default=None
         Patience in epochs of early stopping on the monitored loss; the best
         weights are restored. ``None`` trains for all ``epochs``.
+    working_size : int or None, default=128
+        Longest side, in pixels, at which a fully convolutional network looks at an
+        image in :meth:`predict`: larger images are shrunk for the network and the
+        predicted chroma is enlarged back onto the full-resolution luminance.
+        None runs at full size. Unused by ``"seed"``, which runs at its training size.
+    temperature : float, default=0.38
+        Annealed-mean temperature for ``loss="rebalanced_crossentropy"``: 1 gives
+        the mean color (faithful, dull), towards 0 the most likely one (vivid).
+        Used by :meth:`predict`, so it can be tuned after fitting.
+    rebalance : float, default=0.5
+        Class rebalancing strength for ``loss="rebalanced_crossentropy"``, in
+        (0, 1]: the share of the uniform distribution mixed into the color
+        frequencies before inverting them (1 disables rebalancing).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, the validation split and shuffling.
         An int makes ``fit`` repeatable. Note that it seeds Keras' global
@@ -89,11 +122,14 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     model_ : keras.Model
-        The trained network, ``(H, W, 1)`` gray in, ``color_space`` channels out.
+        The trained network: gray in, the color space's channels (or chroma
+        classes) out.
     encoder_, decoder_ : keras.Model
-        The two halves of ``model_`` (architectures that have them).
-    input_shape_ : tuple of int
-        ``(H, W, 1)``, the shape the network was built for.
+        The two halves of ``model_`` (the seed architecture only).
+    input_shape_ : tuple
+        ``(H, W, 1)`` of the network's input; None for sizes it takes freely.
+    chroma_quantizer_ : ChromaQuantizer or None
+        The chroma classes and their weights, for ``"rebalanced_crossentropy"``.
     history_ : dict of str to list of float
         Per-epoch ``loss``, ``val_loss`` (when ``validation_fraction > 0``) and
         ``learning_rate``.
@@ -102,12 +138,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     --------
     skcolor.GrayscaleToRGB : colorize as a step of a Pipeline.
     skcolor.RGBToGrayscale : make the gray inputs from color images.
+    skcolor.load_pretrained : the fitted model that ships with skcolor.
 
     Notes
     -----
     Inputs are batches of images: gray ``(n, H, W)`` or ``(n, H, W, 1)``, RGB
     ``(n, H, W, 3)``, uint8 (0-255) or float in [0, 1]. Predictions follow the
-    input's dtype family: uint8 in, uint8 out; float in, float32 out.
+    input's dtype family (uint8 in, uint8 out; float in, float32 out) and size.
 
     Fitted estimators pickle (the Keras model travels as ``.keras`` bytes).
     Unpickling runs code: load pickles only from sources you trust. For files to
@@ -127,7 +164,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         "architecture": [Options(*ARCHITECTURES)],
         "color_space": [Options(*COLOR_SPACES)],
         "latent_dim": [Interval(int, 1, None)],
-        "filters": [IntTuple(low=1)],
+        "filters": [IntTuple(low=1), Options(None)],
         "dropout": [Interval(float, 0, 1, closed="left")],
         "optimizer": [Options(*OPTIMIZERS)],
         "learning_rate": [Interval(float, 0, None, closed="neither")],
@@ -141,6 +178,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         "lr_factor": [Interval(float, 0, 1, closed="neither")],
         "min_lr": [Interval(float, 0, None)],
         "early_stopping": [Interval(int, 0, None), Options(None)],
+        "working_size": [Interval(int, 8, None), Options(None)],
+        "temperature": [Interval(float, 0, 1, closed="right")],
+        "rebalance": [Interval(float, 0, 1, closed="right")],
         "random_state": [RandomState()],
         "verbose": [Interval(int, 0, 2), Options(False, True)],
     }
@@ -151,7 +191,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         architecture="seed",
         color_space="rgb",
         latent_dim=256,
-        filters=(64, 128, 256),
+        filters=None,
         dropout=0.2,
         optimizer="adam",
         learning_rate=1e-3,
@@ -165,6 +205,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         lr_factor=0.1**0.5,
         min_lr=5e-7,
         early_stopping=None,
+        working_size=128,
+        temperature=0.38,
+        rebalance=0.5,
         random_state=None,
         verbose=0,
     ):
@@ -185,6 +228,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.lr_factor = lr_factor
         self.min_lr = min_lr
         self.early_stopping = early_stopping
+        self.working_size = working_size
+        self.temperature = temperature
+        self.rebalance = rebalance
         self.random_state = random_state
         self.verbose = verbose
 
@@ -204,15 +250,27 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         -------
         self : AutoencoderColorizer
         """
-        validate_params(self, self._parameter_constraints)
+        self._validate_params()
         gray, rgb = self._validate_training_data(X, y)
         seed = self._initialize_random_state()
-        inputs, targets = self._prepare_training_arrays(gray, rgb)
-        self.input_shape_ = inputs.shape[1:]
+        inputs, targets, weights = self._prepare_training_arrays(gray, rgb)
+        self.input_shape_ = self._network_input_shape(inputs.shape[1:3])
         self.model_ = self._build_model(self.input_shape_)
         self._compile_model()
-        self.history_ = self._train(inputs, targets, seed)
+        self.history_ = self._train(inputs, targets, weights, seed)
         return self
+
+    def _validate_params(self):
+        validate_params(self, self._parameter_constraints)
+        if self.loss == _CLASSIFICATION_LOSS and not COLOR_SPACES[self.color_space].keeps_luminance:
+            raise ValueError(
+                f"loss={_CLASSIFICATION_LOSS!r} classifies chroma, so it needs a color space "
+                f"that keeps the luminance ('ycbcr' or 'lab'); got color_space={self.color_space!r}."
+            )
+
+    @property
+    def _filters(self):
+        return tuple(self.filters) if self.filters is not None else _DEFAULT_FILTERS[self.architecture]
 
     def _validate_training_data(self, X, y):
         if y is None:
@@ -236,12 +294,12 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         return gray, rgb
 
     def _check_image_size(self, size):
-        multiple = min_input_size(self.architecture, filters=self.filters)
+        multiple = min_input_size(self.architecture, filters=self._filters)
         height, width = size
         if height % multiple or width % multiple:
             raise ValueError(
-                f"architecture={self.architecture!r} with {len(self.filters)} downsampling "
-                f"layers needs images whose height and width are multiples of {multiple} "
+                f"architecture={self.architecture!r} with {len(self._filters)} levels needs "
+                f"training images whose height and width are multiples of {multiple} "
                 f"(at least {multiple}×{multiple}); got {height}×{width}."
             )
 
@@ -256,22 +314,36 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         return seed
 
     def _prepare_training_arrays(self, gray, rgb):
-        """Network inputs and targets (float32) for this estimator's color space."""
+        """Network inputs, targets and per-pixel loss weights (or None)."""
         inputs = as_float32(gray)
-        targets = COLOR_SPACES[self.color_space].encode_targets(as_float32(rgb), inputs)
-        return inputs, targets
+        targets = COLOR_SPACES[self.color_space].encode(rgb)
+        self.chroma_quantizer_ = None
+        if self.loss != _CLASSIFICATION_LOSS:
+            return inputs, targets, None
+        self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
+        classes, weights = self.chroma_quantizer_.encode(targets)
+        return inputs, classes, weights
+
+    def _network_input_shape(self, size):
+        if self.architecture in FULLY_CONVOLUTIONAL:
+            return (None, None, 1)
+        return (*size, 1)
 
     def _build_model(self, input_shape):
         """Build the (uncompiled) Keras model; override to plug in another network."""
-        builder = ARCHITECTURES[self.architecture]
-        return builder(
+        if self.chroma_quantizer_ is not None:
+            output_channels, activation = self.chroma_quantizer_.n_classes, "softmax"
+        else:
+            output_channels, activation = COLOR_SPACES[self.color_space].output_channels, "sigmoid"
+        return ARCHITECTURES[self.architecture](
             input_shape,
             latent_dim=self.latent_dim,
-            filters=tuple(self.filters),
+            filters=self._filters,
             dropout=self.dropout,
             l1=self.l1,
             l2=self.l2,
-            output_channels=COLOR_SPACES[self.color_space].output_channels,
+            output_channels=output_channels,
+            output_activation=activation,
         )
 
     def _compile_model(self):
@@ -282,7 +354,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             loss=LOSSES[self.loss],
         )
 
-    def _train(self, inputs, targets, seed):
+    def _train(self, inputs, targets, weights, seed):
         """Run Keras' ``fit`` and return the per-epoch history as a plain dict."""
         from ._keras_training import make_callbacks
 
@@ -293,6 +365,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             n_val = min(n_val, len(inputs) - 1)
             val_index, train_index = np.sort(order[:n_val]), np.sort(order[n_val:])
             validation_data = (inputs[val_index], targets[val_index])
+            if weights is not None:
+                validation_data += (weights[val_index],)
+                weights = weights[train_index]
             inputs, targets = inputs[train_index], targets[train_index]
         callbacks = make_callbacks(
             monitor="val_loss" if validation_data is not None else "loss",
@@ -305,6 +380,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         history = self.model_.fit(
             inputs,
             targets,
+            sample_weight=weights,
             batch_size=self.batch_size,
             epochs=self.epochs,
             validation_data=validation_data,
@@ -316,32 +392,87 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def predict(self, X):
-        """Colorize gray images.
+        """Colorize gray images of any size; the output has the input's size.
+
+        The network runs at its working resolution (the training size for
+        ``"seed"``, at most ``working_size`` on the longest side for ``"unet"``);
+        its prediction is enlarged back to the input's size, and, for the chroma
+        color spaces, recombined with the input's own full-resolution luminance.
 
         Parameters
         ----------
-        X : array-like of shape (n, H, W) or (n, H, W, 1)
-            Gray images, uint8 or float in [0, 1]. Images of another size than the
-            training images are resized to it for the network, and the colorized
-            result is resized back, so the output always has the input's size.
+        X : array-like of shape (n, H, W) or (n, H, W, 1), or list of arrays
+            Gray images, uint8 or float in [0, 1]. A list may hold images of
+            different sizes, each ``(H, W)`` or ``(H, W, 1)``.
 
         Returns
         -------
-        rgb : ndarray of shape (n, H, W, 3)
-            uint8 for integer input, float32 in [0, 1] for float input.
+        rgb : ndarray of shape (n, H, W, 3), or list of (H, W, 3) arrays
+            uint8 for integer input, float32 in [0, 1] for float input; a list for
+            a list.
         """
         check_is_fitted(self)
-        gray = check_images(X, name="X", channels=(1,))
-        return restore_dtype(self._colorize(as_float32(gray)), like=gray.dtype)
+        if isinstance(X, list):
+            images = [check_images(np.asarray(image)[np.newaxis], name=f"X[{i}]", channels=(1,))
+                      for i, image in enumerate(X)]
+            if not images:
+                raise ValueError("X is an empty list; expected gray images.")
+            return [self._colorize(image)[0] for image in images]
+        return self._colorize(check_images(X, name="X", channels=(1,)))
 
     def _colorize(self, gray):
-        """Float32 RGB in [0, 1] for float32 gray input of any height and width."""
-        size = gray.shape[1:3]
-        working_size = tuple(self.input_shape_[:2])
-        network_input = resize_batch(gray, working_size)
-        outputs = self.model_.predict(network_input, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
-        rgb = COLOR_SPACES[self.color_space].decode(outputs, network_input)
-        return resize_batch(np.asarray(rgb, dtype=np.float32), size)
+        """RGB of the dtype family of ``gray``, a validated ``(n, H, W, 1)`` batch."""
+        n, height, width, _ = gray.shape
+        out_dtype = np.uint8 if gray.dtype.kind in "ui" else np.float32
+        rgb = np.empty((n, height, width, 3), dtype=out_dtype)
+        working_size = self._working_size(height, width)
+        for start in range(0, n, _PREDICT_BATCH_SIZE):
+            chunk = gray[start:start + _PREDICT_BATCH_SIZE]
+            prediction = self._predict_color(resize_batch(chunk, working_size))
+            for i, image in enumerate(chunk):
+                rgb[start + i] = self._recombine(prediction[i], image)
+        return rgb
+
+    def _working_size(self, height, width):
+        """(height, width) at which the network sees an image of this size."""
+        if self.architecture not in FULLY_CONVOLUTIONAL:
+            return tuple(self.input_shape_[:2])
+        if self.working_size is None or max(height, width) <= self.working_size:
+            return height, width
+        scale = self.working_size / max(height, width)
+        return max(1, round(height * scale)), max(1, round(width * scale))
+
+    def _predict_color(self, gray):
+        """The color space's channels in [0, 1] for a batch at working resolution."""
+        network_input = as_float32(gray)
+        height, width = network_input.shape[1:3]
+        multiple = min_input_size(self.architecture, filters=self._filters)
+        pad_h, pad_w = -height % multiple, -width % multiple
+        if self.architecture in FULLY_CONVOLUTIONAL and (pad_h or pad_w):
+            # Reflect rather than zero-pad: a black border would tint the edges.
+            mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
+            network_input = np.pad(network_input, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
+        outputs = np.asarray(self.model_.predict_on_batch(network_input))[:, :height, :width]
+        if self.chroma_quantizer_ is not None:
+            return self.chroma_quantizer_.decode(outputs, self.temperature)
+        return outputs
+
+    def _recombine(self, prediction, gray):
+        """Full-size RGB (output dtype) from one working-size prediction and its gray image.
+
+        Works in strips of rows so that a huge photo never needs a full-size float
+        copy of more than the enlarged prediction.
+        """
+        height, width = gray.shape[:2]
+        if prediction.shape[:2] != (height, width):
+            prediction = resize_batch(prediction[np.newaxis], (height, width))[0]
+        color_space = COLOR_SPACES[self.color_space]
+        out = np.empty((height, width, 3), dtype=np.uint8 if gray.dtype.kind in "ui" else np.float32)
+        for top in range(0, height, _ROWS_PER_STRIP):
+            rows = slice(top, top + _ROWS_PER_STRIP)
+            strip = color_space.to_rgb(prediction[rows], as_float32(gray[rows]))
+            out[rows] = restore_dtype(strip, like=gray.dtype)
+        return out
 
     def score(self, X, y, sample_weight=None):
         """Mean PSNR in dB between ``predict(X)`` and the true color images ``y``.
@@ -396,7 +527,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         return tags
 
     # ---------------------------------------------------------- save/load
-    def save(self, path):
+    def save(self, path, *, include_optimizer=True):
         """Write the fitted estimator to a ``.keras`` file.
 
         The file is a regular Keras archive (loadable with
@@ -408,6 +539,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         ----------
         path : str or path-like
             Destination; must end in ``.keras``.
+        include_optimizer : bool, default=True
+            Whether to keep the optimizer's state (twice the weights' size for
+            Adam). A model saved without it predicts the same.
         """
         check_is_fitted(self)
         path = Path(path)
@@ -422,17 +556,31 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             "params": params,
             "input_shape_": list(self.input_shape_),
             "history_": self.history_,
+            "chroma_quantizer_": (
+                None if self.chroma_quantizer_ is None else self.chroma_quantizer_.get_state()
+            ),
         }
         fd, tmp_name = tempfile.mkstemp(suffix=".keras", dir=path.parent or ".")
         os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp's 0600 would outlive the rename
         try:
-            self.model_.save(tmp_name)
+            model = self.model_ if include_optimizer else self._model_without_optimizer()
+            model.save(tmp_name)
             with zipfile.ZipFile(tmp_name, "a") as archive:
                 archive.writestr(_PARAMS_ENTRY, json.dumps(record))
             os.replace(tmp_name, path)
         finally:
             if os.path.exists(tmp_name):
                 os.remove(tmp_name)
+
+    def _model_without_optimizer(self):
+        # A model rebuilt from its config is uncompiled (clone_model would share the
+        # optimizer); only its weights need copying.
+        model = type(self.model_).from_config(self.model_.get_config())
+        model.set_weights(self.model_.get_weights())
+        return model
 
     @classmethod
     def load(cls, path):
@@ -470,9 +618,12 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
                 f"format this skcolor {__version__} cannot read."
             )
         params = record["params"]
-        params["filters"] = tuple(params["filters"])
+        if params["filters"] is not None:
+            params["filters"] = tuple(params["filters"])
         estimator = cls(**params)
         estimator.model_ = keras.saving.load_model(path, safe_mode=True)
         estimator.input_shape_ = tuple(record["input_shape_"])
         estimator.history_ = record["history_"]
+        quantizer = record["chroma_quantizer_"]
+        estimator.chroma_quantizer_ = None if quantizer is None else ChromaQuantizer.from_state(quantizer)
         return estimator

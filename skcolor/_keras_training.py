@@ -21,6 +21,8 @@ LOSSES = {
     "mae": "mean_absolute_error",
     "huber": "huber",
     "binary_crossentropy": "binary_crossentropy",
+    # Chroma as per-pixel classes; the rebalancing weights travel as sample weights.
+    "rebalanced_crossentropy": "sparse_categorical_crossentropy",
 }
 
 

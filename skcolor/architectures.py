@@ -6,7 +6,7 @@ builder by name from :data:`ARCHITECTURES`; adding an architecture means adding 
 function here and an entry in that table.
 """
 
-__all__ = ["build_seed", "ARCHITECTURES", "min_input_size"]
+__all__ = ["build_seed", "build_unet", "ARCHITECTURES", "min_input_size"]
 
 
 def _kernel_regularizer(l1, l2):
@@ -26,6 +26,7 @@ def build_seed(
     l1=0.0,
     l2=0.0,
     output_channels=3,
+    output_activation="sigmoid",
 ):
     """The seed report's convolutional autoencoder, layer for layer.
 
@@ -53,6 +54,8 @@ def build_seed(
         L1 and L2 penalties on every kernel (the report's "lasso and ridge").
     output_channels : int, default=3
         Channels of the output.
+    output_activation : str, default="sigmoid"
+        Activation of the last layer (``"softmax"`` for per-pixel classes).
 
     Returns
     -------
@@ -86,7 +89,7 @@ def build_seed(
         output_channels,
         kernel_size=3,
         strides=1,
-        activation="sigmoid",
+        activation=output_activation,
         padding="same",
         kernel_regularizer=regularizer,
         name="decoder_output",
@@ -96,10 +99,96 @@ def build_seed(
     return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
 
 
+def build_unet(
+    input_shape=(None, None, 1),
+    *,
+    latent_dim=None,
+    filters=(32, 64, 128, 256),
+    dropout=0.0,
+    l1=0.0,
+    l2=0.0,
+    output_channels=2,
+    output_activation="sigmoid",
+):
+    """A fully convolutional U-Net: any input size, output the size of the input.
+
+    Each level is two 3×3 ReLU convolutions with batch normalisation; the encoder
+    halves the resolution between levels (2×2 max pooling), the decoder doubles it
+    (2×2 stride-2 ``Conv2DTranspose``) and concatenates the encoder's features of the
+    same level (skip connections), so the output keeps the input's detail. A 1×1
+    convolution gives ``output_channels`` per pixel.
+
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        ``(H, W, 1)``; None for any size. H and W must be multiples of
+        ``2 ** (len(filters) - 1)``.
+    latent_dim : None
+        Ignored (the U-Net has no dense bottleneck); accepted so that every builder
+        takes the estimator's parameters.
+    filters : tuple of int, default=(32, 64, 128, 256)
+        Filters per level, from full resolution down; its length is the depth.
+    dropout : float, default=0.0
+        Dropout rate after each encoder level.
+    l1, l2 : float, default=0.0
+        L1 and L2 penalties on every kernel.
+    output_channels : int, default=2
+        Channels per output pixel.
+    output_activation : str, default="sigmoid"
+        Activation of the output (``"softmax"`` for per-pixel classes).
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"unet"``.
+    """
+    import keras
+    from keras import layers
+
+    regularizer = _kernel_regularizer(l1, l2)
+
+    def conv_block(x, n_filters, name):
+        for i in (1, 2):
+            x = layers.Conv2D(
+                n_filters, 3, padding="same", use_bias=False,
+                kernel_regularizer=regularizer, name=f"{name}_conv{i}",
+            )(x)
+            x = layers.BatchNormalization(name=f"{name}_bn{i}")(x)
+            x = layers.Activation("relu", name=f"{name}_relu{i}")(x)
+        return x
+
+    inputs = keras.Input(shape=input_shape, name="gray")
+    x = inputs
+    skips = []
+    for level, n_filters in enumerate(filters[:-1]):
+        x = conv_block(x, n_filters, f"down{level}")
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"pool{level}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"dropout{level}")(x)
+    x = conv_block(x, filters[-1], "bottom")
+    for level in reversed(range(len(filters) - 1)):
+        x = layers.Conv2DTranspose(
+            filters[level], 2, strides=2, kernel_regularizer=regularizer, name=f"up{level}"
+        )(x)
+        x = layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        x = conv_block(x, filters[level], f"dec{level}")
+    outputs = layers.Conv2D(
+        output_channels, 1, activation=output_activation, kernel_regularizer=regularizer,
+        name="color",
+    )(x)
+    return keras.Model(inputs, outputs, name="unet")
+
+
 def min_input_size(architecture, *, filters):
     """Height and width that inputs of ``architecture`` must be multiples of."""
+    if architecture == "unet":
+        return 2 ** (len(filters) - 1)
     return 2 ** len(filters)
 
 
 #: Architecture name → builder function.
-ARCHITECTURES = {"seed": build_seed}
+ARCHITECTURES = {"seed": build_seed, "unet": build_unet}
+
+#: Architectures that take inputs of any size (the others are built for one size).
+FULLY_CONVOLUTIONAL = {"unet"}

@@ -9,7 +9,16 @@ import numpy as np
 
 from ._image import as_float32
 
-__all__ = ["rgb_to_gray", "gray_to_rgb", "COLOR_SPACES", "RGBColorSpace"]
+__all__ = [
+    "rgb_to_gray",
+    "gray_to_rgb",
+    "rgb_to_ycbcr",
+    "ycbcr_to_rgb",
+    "rgb_to_lab",
+    "lab_to_rgb",
+    "ChromaQuantizer",
+    "COLOR_SPACES",
+]
 
 # ITU-R BT.601 luma weights, in R, G, B order. The seed report used OpenCV's
 # COLOR_BGR2GRAY on RGB data, which swaps the R and B weights; we do not.
@@ -52,24 +61,204 @@ def gray_to_rgb(gray):
     return np.repeat(gray, 3, axis=-1)
 
 
-class RGBColorSpace:
-    """The network predicts R, G and B directly (the seed report's formulation).
 
-    A color space tells the estimator what the network is trained to output and how
-    to turn that output back into RGB; luminance-keeping spaces (Lab, YCbCr) add a
-    class here and an entry in :data:`COLOR_SPACES`.
+def _tall(images):
+    """View a (..., H, W, C) batch as one (n*H, W, C) image, for OpenCV's 2-D functions."""
+    return np.ascontiguousarray(images).reshape(-1, images.shape[-2], images.shape[-1])
+
+
+def rgb_to_ycbcr(rgb):
+    """Full-range BT.601 YCbCr (JPEG's) of float RGB in [0, 1], all channels in [0, 1].
+
+    Y is exactly :func:`rgb_to_gray`'s luma; Cb and Cr are centred on 0.5.
+    """
+    rgb = as_float32(rgb)
+    luma = rgb @ np.asarray(BT601_WEIGHTS, dtype=np.float32)
+    cb = (rgb[..., 2] - luma) * np.float32(0.5 / (1 - BT601_WEIGHTS[2])) + np.float32(0.5)
+    cr = (rgb[..., 0] - luma) * np.float32(0.5 / (1 - BT601_WEIGHTS[0])) + np.float32(0.5)
+    return np.stack([luma, cb, cr], axis=-1)
+
+
+def ycbcr_to_rgb(luma, chroma):
+    """RGB in [0, 1] (float32, clipped) from luma ``(..., 1)`` and Cb, Cr ``(..., 2)``."""
+    kr, kg, kb = BT601_WEIGHTS
+    cb = chroma[..., 0] - np.float32(0.5)
+    cr = chroma[..., 1] - np.float32(0.5)
+    y = luma[..., 0]
+    red = y + np.float32(2 * (1 - kr)) * cr
+    blue = y + np.float32(2 * (1 - kb)) * cb
+    green = (y - np.float32(kr) * red - np.float32(kb) * blue) / np.float32(kg)
+    return np.clip(np.stack([red, green, blue], axis=-1), 0.0, 1.0)
+
+
+def rgb_to_lab(rgb):
+    """CIELAB (D65) of RGB images: L* in [0, 100], a*, b* roughly in [-110, 110]."""
+    rgb = as_float32(rgb)
+    lab = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2Lab)
+    return lab.reshape(rgb.shape)
+
+
+def lab_to_rgb(lab):
+    """RGB in [0, 1] (float32, clipped) of CIELAB images."""
+    lab = np.asarray(lab, dtype=np.float32)
+    rgb = cv2.cvtColor(_tall(lab), cv2.COLOR_Lab2RGB)
+    return np.clip(rgb.reshape(lab.shape), 0.0, 1.0)
+
+
+class RGBColorSpace:
+    """The network predicts R, G and B itself (the seed report's formulation).
+
+    A color space says what the network is trained to predict, as channels in
+    [0, 1], and how a prediction becomes RGB again. Luminance-keeping spaces predict
+    only the two chroma channels and take the luminance from the gray input at full
+    resolution. Adding a space is a class here and an entry in :data:`COLOR_SPACES`.
     """
 
     name = "rgb"
+    keeps_luminance = False
     output_channels = 3
 
-    def encode_targets(self, rgb, gray):
-        """Training targets for float32 RGB ``rgb`` and its gray ``gray``."""
-        return rgb
+    def encode(self, rgb):
+        """Network targets in [0, 1] of float32 RGB images ``(n, H, W, 3)``."""
+        return as_float32(rgb)
 
-    def decode(self, outputs, gray):
-        """Float32 RGB in [0, 1] from network ``outputs`` for the input ``gray``."""
-        return outputs
+    def to_rgb(self, prediction, gray):
+        """Float32 RGB in [0, 1] from a prediction and the gray input of the same size."""
+        return np.clip(prediction, 0.0, 1.0)
 
 
-COLOR_SPACES = {"rgb": RGBColorSpace()}
+class YCbCrColorSpace(RGBColorSpace):
+    """Predict Cb and Cr; keep the input as Y. Y is BT.601 luma, so the gray of the
+    output equals the input wherever the color stays inside the RGB gamut."""
+
+    name = "ycbcr"
+    keeps_luminance = True
+    output_channels = 2
+
+    def encode(self, rgb):
+        return rgb_to_ycbcr(rgb)[..., 1:]
+
+    def to_rgb(self, prediction, gray):
+        return ycbcr_to_rgb(gray, prediction)
+
+
+class LabColorSpace(RGBColorSpace):
+    """Predict CIELAB a* and b* (scaled to [0, 1]); L* comes from the gray input."""
+
+    name = "lab"
+    keeps_luminance = True
+    output_channels = 2
+    _AB_RANGE = np.float32(110.0)
+
+    def encode(self, rgb):
+        ab = rgb_to_lab(rgb)[..., 1:]
+        return np.clip(ab / (2 * self._AB_RANGE) + np.float32(0.5), 0.0, 1.0)
+
+    def to_rgb(self, prediction, gray):
+        lightness = rgb_to_lab(np.repeat(as_float32(gray), 3, axis=-1))[..., :1]
+        ab = (prediction - np.float32(0.5)) * (2 * self._AB_RANGE)
+        return lab_to_rgb(np.concatenate([lightness, ab], axis=-1))
+
+
+#: Color space name → how the network's targets and outputs relate to RGB.
+COLOR_SPACES = {
+    "rgb": RGBColorSpace(),
+    "ycbcr": YCbCrColorSpace(),
+    "lab": LabColorSpace(),
+}
+
+
+class ChromaQuantizer:
+    """Chroma as classes: Zhang et al. (2016)'s remedy for desaturated colorizations.
+
+    Regression onto chroma averages the plausible colors of an object into a
+    gray-brown. Instead, the two chroma channels (in [0, 1]) are quantized on a
+    ``grid × grid`` lattice; the lattice cells that occur in the training data are
+    the classes. Each class is weighted by the inverse of its smoothed frequency
+    (class rebalancing), so rare saturated colors count in the loss. A predicted
+    distribution is turned back into chroma by the annealed mean: the mean of the
+    cell centres under ``p ** (1 / temperature)``, between the mean
+    (``temperature=1``, faithful but dull) and the mode (``temperature → 0``, vivid
+    but patchy).
+
+    Parameters
+    ----------
+    grid : int, default=24
+        Cells per chroma axis.
+    rebalance : float, default=0.5
+        Mix of the empirical class distribution with the uniform one before taking
+        the inverse (Zhang et al.'s λ): 0 weights purely by rarity, 1 not at all.
+
+    Attributes
+    ----------
+    cells_ : ndarray of shape (n_classes,)
+        Lattice index of each class.
+    centers_ : ndarray of shape (n_classes, 2)
+        Chroma at the centre of each class's cell.
+    weights_ : ndarray of shape (n_classes,)
+        Loss weight of each class; their mean under the training distribution is 1.
+    """
+
+    def __init__(self, grid=24, rebalance=0.5):
+        self.grid = grid
+        self.rebalance = rebalance
+
+    def _cell_index(self, chroma):
+        cells = np.clip((chroma * self.grid).astype(np.int32), 0, self.grid - 1)
+        return cells[..., 0] * self.grid + cells[..., 1]
+
+    def fit(self, chroma):
+        """Learn the classes and their weights from training chroma ``(n, H, W, 2)``."""
+        counts = np.bincount(self._cell_index(chroma).ravel(), minlength=self.grid**2)
+        self.cells_ = np.flatnonzero(counts)
+        frequency = counts[self.cells_] / counts.sum()
+        weights = 1.0 / ((1 - self.rebalance) * frequency + self.rebalance / len(self.cells_))
+        self.weights_ = (weights / np.sum(frequency * weights)).astype(np.float32)
+        rows, cols = np.divmod(self.cells_, self.grid)
+        self.centers_ = ((np.stack([rows, cols], axis=-1) + 0.5) / self.grid).astype(np.float32)
+        self._class_of_cell = np.full(self.grid**2, -1, dtype=np.int32)
+        self._class_of_cell[self.cells_] = np.arange(len(self.cells_), dtype=np.int32)
+        return self
+
+    @property
+    def n_classes(self):
+        return len(self.cells_)
+
+    def encode(self, chroma):
+        """Class index ``(n, H, W)`` and loss weight of each pixel of ``chroma``.
+
+        Chroma in a cell never seen in training goes to the nearest class centre.
+        """
+        classes = self._class_of_cell[self._cell_index(chroma)]
+        unseen = classes < 0
+        if unseen.any():
+            distances = np.linalg.norm(chroma[unseen][:, None, :] - self.centers_, axis=-1)
+            classes[unseen] = np.argmin(distances, axis=1)
+        return classes, self.weights_[classes]
+
+    def decode(self, probabilities, temperature):
+        """Annealed-mean chroma ``(..., 2)`` of class probabilities ``(..., n_classes)``."""
+        logits = np.log(np.maximum(probabilities, np.float32(1e-12))) / np.float32(temperature)
+        logits -= logits.max(axis=-1, keepdims=True)
+        annealed = np.exp(logits)
+        annealed /= annealed.sum(axis=-1, keepdims=True)
+        return annealed @ self.centers_
+
+    def get_state(self):
+        """The fitted state as plain lists (for JSON)."""
+        return {"grid": self.grid, "rebalance": self.rebalance, "cells": self.cells_.tolist(),
+                "weights": self.weights_.tolist()}
+
+    @classmethod
+    def from_state(cls, state):
+        """Rebuild a fitted quantizer from :meth:`get_state`'s output."""
+        quantizer = cls(grid=state["grid"], rebalance=state["rebalance"])
+        quantizer.cells_ = np.asarray(state["cells"], dtype=np.int64)
+        quantizer.weights_ = np.asarray(state["weights"], dtype=np.float32)
+        rows, cols = np.divmod(quantizer.cells_, quantizer.grid)
+        quantizer.centers_ = ((np.stack([rows, cols], axis=-1) + 0.5) / quantizer.grid).astype(
+            np.float32
+        )
+        quantizer._class_of_cell = np.full(quantizer.grid**2, -1, dtype=np.int32)
+        quantizer._class_of_cell[quantizer.cells_] = np.arange(len(quantizer.cells_), dtype=np.int32)
+        return quantizer
