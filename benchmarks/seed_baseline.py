@@ -60,7 +60,6 @@ when other processes share the cores): compare the ratio from one run, look at
 """
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -76,6 +75,10 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing skcolor
     sys.path.insert(0, str(REPO))
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # benchmarks/, for _timing
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import extra_skcolor_callbacks, make_epoch_timer  # noqa: E402
 
 SEED = 0
 VALIDATION_FRACTION = 0.1
@@ -119,48 +122,6 @@ def split_indices(n):
 
 
 # --------------------------------------------------------------------- timing
-def make_epoch_timer():
-    """A Keras callback recording the wall and CPU time of each epoch (validation included).
-
-    The process CPU time is a second opinion when other work shares the machine:
-    it grows less than wall time when the CPUs are contended.
-    """
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds = []
-            self.cpu_seconds = []
-            self._start = self._cpu_start = None
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start, self._cpu_start = time.perf_counter(), time.process_time()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
-            self.cpu_seconds.append(time.process_time() - self._cpu_start)
-
-    return EpochTimer()
-
-
-@contextlib.contextmanager
-def extra_skcolor_callbacks(*callbacks):
-    """Append ``callbacks`` to those skcolor's ``fit`` passes to Keras."""
-    from skcolor import _keras_training
-
-    original = _keras_training.make_callbacks
-
-    def make_callbacks(**kwargs):
-        return list(original(**kwargs)) + list(callbacks)
-
-    _keras_training.make_callbacks = make_callbacks
-    try:
-        yield
-    finally:
-        _keras_training.make_callbacks = original
-
-
 def epoch_summary(timer, n_images):
     """Median epoch time (excluding epoch 1 when there are others) and images/s."""
     skip = 1 if len(timer.seconds) > 1 else 0

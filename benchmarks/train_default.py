@@ -18,7 +18,8 @@ Run it from the repository root::
     python benchmarks/train_default.py --choose runs/ --install
 
 ``--install`` copies the chosen model to ``skcolor/models/default.keras`` with the
-chosen temperature. Any Keras backend works (``KERAS_BACKEND=jax`` on a GPU);
+chosen temperature and ``--working-size`` (64: best mean PSNR on scikit-image's
+photos in ``benchmarks/quality.py``). Any Keras backend works (``KERAS_BACKEND=jax`` on a GPU);
 the saved ``.keras`` file loads on any other.
 """
 
@@ -147,7 +148,7 @@ def choose(args):
         from skcolor._pretrained import DEFAULT_MODEL_PATH
 
         model = AutoencoderColorizer.load(Path(args.choose) / f"{config}.keras")
-        model.set_params(temperature=row["temperature"], verbose=0)
+        model.set_params(temperature=row["temperature"], verbose=0, working_size=args.working_size)
         DEFAULT_MODEL_PATH.parent.mkdir(exist_ok=True)
         model.save(DEFAULT_MODEL_PATH, include_optimizer=False)
         shutil.copy(Path(args.choose) / f"{config}.json", DEFAULT_MODEL_PATH.with_suffix(".json"))
@@ -165,6 +166,8 @@ def main():
     parser.add_argument("--choose", metavar="RUNS_DIR")
     parser.add_argument("--min-psnr", type=float, default=23.5)
     parser.add_argument("--install", action="store_true")
+    parser.add_argument("--working-size", type=int, default=64,
+                        help="working_size of the installed model (chosen on photos by quality.py)")
     args = parser.parse_args()
     if args.choose:
         choose(args)

@@ -48,10 +48,11 @@ def cifar_test_gray(cifar_test):
 
 @pytest.fixture(scope="session")
 def fitted_colorizer(cifar_train):
-    """A seed colorizer trained for 2 epochs on the real training subset (shared, read-only)."""
+    """The report's model trained for 2 epochs on the real training subset (shared, read-only)."""
     from skcolor import AutoencoderColorizer
 
-    return AutoencoderColorizer(epochs=2, random_state=0).fit(cifar_train)
+    seed = AutoencoderColorizer(architecture="seed", color_space="rgb", epochs=2, random_state=0)
+    return seed.fit(cifar_train)
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from skcolor.architectures import build_seed
 from skcolor.color import rgb_to_gray
 from skcolor.metrics import psnr
 
-SMALL = dict(filters=(8, 16), latent_dim=32, epochs=1, random_state=0)
+# A small seed-family model: the contract tests cover the report's architecture.
+SMALL = dict(architecture="seed", color_space="rgb", filters=(8, 16), latent_dim=32, epochs=1,
+             random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +24,7 @@ def small_fitted(cifar_train):
     return AutoencoderColorizer(**SMALL).fit(cifar_train[:128])
 
 
-def test_default_parameters_build_the_report_model(fitted_colorizer):
+def test_seed_rgb_builds_the_report_model(fitted_colorizer):
     assert fitted_colorizer.encoder_.count_params() == 1_418_496
     assert fitted_colorizer.decoder_.count_params() == 2_013_315
     assert fitted_colorizer.model_.count_params() == 3_431_811
@@ -125,6 +127,11 @@ def test_fitted_estimator_survives_serialization(small_fitted, cifar_test_gray, 
         restored = load(dump(small_fitted))
     np.testing.assert_array_equal(restored.predict(cifar_test_gray), small_fitted.predict(cifar_test_gray))
     assert restored.history_ == small_fitted.history_
+
+
+def test_default_is_a_luminance_keeping_unet():
+    params = AutoencoderColorizer().get_params()
+    assert (params["architecture"], params["color_space"], params["loss"]) == ("unet", "ycbcr", "mse")
 
 
 def test_unfitted_estimator_survives_pickle():

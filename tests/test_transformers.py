@@ -50,11 +50,17 @@ def test_grayscale_to_rgb_needs_a_fitted_colorizer(cifar_test_gray):
         GrayscaleToRGB(AutoencoderColorizer()).fit(cifar_test_gray)
 
 
-def test_grayscale_to_rgb_without_colorizer_explains_what_is_missing(cifar_test_gray):
-    from skcolor._pretrained import DEFAULT_MODEL_PATH
+def test_grayscale_to_rgb_without_colorizer_uses_the_shipped_model(cifar_test_gray):
+    from skcolor import load_pretrained
 
-    if DEFAULT_MODEL_PATH.is_file():
-        pytest.skip("a default model ships now; tested with load_pretrained")
+    colored = GrayscaleToRGB().fit_transform(cifar_test_gray[:20])
+    np.testing.assert_array_equal(colored, load_pretrained().predict(cifar_test_gray[:20]))
+
+
+def test_missing_shipped_model_is_explained(cifar_test_gray, monkeypatch, tmp_path):
+    from skcolor import _pretrained
+
+    monkeypatch.setattr(_pretrained, "DEFAULT_MODEL_PATH", tmp_path / "default.keras")
     with pytest.raises(FileNotFoundError, match="ships no default model"):
         GrayscaleToRGB().transform(cifar_test_gray)
 

@@ -93,7 +93,7 @@ def test_fit_refuses_mismatched_x_and_y(rgb, gray):
 def test_fit_refuses_images_the_architecture_cannot_take(rgb, size):
     images = rgb[:, : size[0], : size[1]]
     with pytest.raises(ValueError, match="multiples of 8"):
-        AutoencoderColorizer(epochs=1).fit(images)
+        AutoencoderColorizer(architecture="seed", color_space="rgb", epochs=1).fit(images)
 
 
 def test_fit_needs_two_images_for_validation(rgb):
@@ -131,7 +131,18 @@ BAD_PARAMS = [
     ("random_state", -1, ValueError),
     ("random_state", "seed", TypeError),
     ("verbose", 3, ValueError),
+    ("working_size", 4, ValueError),
+    ("working_size", 64.0, TypeError),
+    ("temperature", 0.0, ValueError),
+    ("rebalance", 0.0, ValueError),
+    ("filters", "wide", TypeError),
 ]
+
+
+def test_chroma_classes_need_a_luminance_keeping_color_space(rgb):
+    model = AutoencoderColorizer(**TINY, color_space="rgb", loss="rebalanced_crossentropy")
+    with pytest.raises(ValueError, match="color space that keeps the luminance"):
+        model.fit(rgb)
 
 
 @pytest.mark.parametrize("name, value, error", BAD_PARAMS)

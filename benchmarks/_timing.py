@@ -1,0 +1,61 @@
+"""Timing helpers shared by the benchmark scripts (``seed_baseline.py``, ``quality.py``).
+
+Keras is imported only inside the functions, so importing this module is free.
+"""
+
+import contextlib
+import time
+
+__all__ = ["make_epoch_timer", "extra_skcolor_callbacks"]
+
+
+def make_epoch_timer():
+    """A Keras callback recording the wall and CPU time of each epoch (validation included).
+
+    The process CPU time is a second opinion when other work shares the machine:
+    it grows less than wall time when the CPUs are contended.
+
+    Returns
+    -------
+    timer : keras.callbacks.Callback
+        With the lists ``seconds`` and ``cpu_seconds``, one entry per finished epoch.
+    """
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+            self.cpu_seconds = []
+            self._start = self._cpu_start = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start, self._cpu_start = time.perf_counter(), time.process_time()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+            self.cpu_seconds.append(time.process_time() - self._cpu_start)
+
+    return EpochTimer()
+
+
+@contextlib.contextmanager
+def extra_skcolor_callbacks(*callbacks):
+    """Append ``callbacks`` to those skcolor's ``fit`` passes to Keras, while in the block.
+
+    ``AutoencoderColorizer.fit`` takes no callbacks argument; this wraps
+    ``skcolor._keras_training.make_callbacks`` for the duration of the block and
+    changes nothing else in skcolor.
+    """
+    from skcolor import _keras_training
+
+    original = _keras_training.make_callbacks
+
+    def make_callbacks(**kwargs):
+        return list(original(**kwargs)) + list(callbacks)
+
+    _keras_training.make_callbacks = make_callbacks
+    try:
+        yield
+    finally:
+        _keras_training.make_callbacks = original

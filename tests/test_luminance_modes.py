@@ -1,0 +1,128 @@
+"""Luminance-keeping colorization: chroma color spaces, the U-Net, any size in, same size out."""
+
+import numpy as np
+import pytest
+
+from skcolor import AutoencoderColorizer
+from skcolor import metrics
+from skcolor.color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray, rgb_to_ycbcr, ycbcr_to_rgb
+
+UNET = dict(architecture="unet", filters=(8, 16, 32), epochs=1, random_state=0)
+
+
+@pytest.fixture(scope="module", params=["ycbcr", "lab"])
+def chroma_model(request, cifar_train):
+    return AutoencoderColorizer(**UNET, color_space=request.param).fit(cifar_train[:256])
+
+
+@pytest.fixture(scope="module")
+def classes_model(cifar_train):
+    model = AutoencoderColorizer(**UNET, color_space="ycbcr", loss="rebalanced_crossentropy")
+    return model.fit(cifar_train[:256])
+
+
+@pytest.mark.parametrize("name", ["ycbcr", "lab"])
+def test_color_spaces_round_trip_real_images(cifar_test, cifar_test_gray, name):
+    space = COLOR_SPACES[name]
+    targets = space.encode(cifar_test)
+    assert targets.shape == (*cifar_test.shape[:3], 2)
+    assert 0 <= targets.min() and targets.max() <= 1
+    rebuilt = space.to_rgb(targets, cifar_test_gray / np.float32(255))
+    # YCbCr's Y is the gray input itself: only 8-bit rounding is lost. Lab's L* of
+    # the BT.601 gray is not the true L*, which costs more.
+    floor = {"ycbcr": 50, "lab": 30}[name]
+    assert metrics.dataset_psnr(cifar_test, rebuilt) > floor
+
+
+def test_ycbcr_luma_is_the_grayscale_transform(cifar_test):
+    ycbcr = rgb_to_ycbcr(cifar_test)
+    np.testing.assert_allclose(ycbcr[..., :1], rgb_to_gray(cifar_test / 255.0), atol=1e-6)
+    np.testing.assert_allclose(ycbcr_to_rgb(ycbcr[..., :1], ycbcr[..., 1:]), cifar_test / 255.0, atol=1e-5)
+
+
+def test_outputs_keep_the_input_luminance(chroma_model, cifar_test_gray):
+    predicted = chroma_model.predict(cifar_test_gray)
+    assert metrics.luminance_psnr(cifar_test_gray, predicted) >= 35
+
+
+def test_seed_model_does_not_keep_luminance(fitted_colorizer, cifar_test_gray):
+    """The reason for the chroma modes: the report's model regenerates the brightness."""
+    predicted = fitted_colorizer.predict(cifar_test_gray)
+    assert metrics.luminance_psnr(cifar_test_gray, predicted) < 30
+
+
+@pytest.mark.parametrize("size", [(32, 32), (7, 100), (33, 47), (300, 200)])
+def test_any_size_in_same_size_out(chroma_model, shared_data, size):
+    import cv2
+
+    from skcolor.io import read_image
+
+    photo = read_image(shared_data / "photos" / "4.2.03.png", mode="gray")
+    gray = cv2.resize(photo, size[::-1], interpolation=cv2.INTER_AREA)[np.newaxis, ..., np.newaxis]
+    for batch in (gray, gray / 255.0):
+        predicted = chroma_model.predict(batch)
+        assert predicted.shape == (1, *size, 3)
+        assert predicted.dtype == (np.uint8 if batch.dtype == np.uint8 else np.float32)
+
+
+def test_working_size_bounds_what_the_network_sees(chroma_model, shared_data):
+    from skcolor.io import read_image
+
+    photo = read_image(shared_data / "photos" / "house.png", mode="gray")[np.newaxis]  # 512×512
+    assert chroma_model._working_size(512, 512) == (64, 64)
+    small = chroma_model.set_params(working_size=32)._working_size(512, 384)
+    chroma_model.set_params(working_size=64)
+    assert small == (32, 24)
+    predicted = chroma_model.predict(photo)
+    assert predicted.shape == (1, 512, 512, 3)
+    assert metrics.luminance_psnr(photo, predicted) >= 35
+
+
+def test_list_of_differently_sized_images_gives_a_list(chroma_model, shared_data, cifar_test_gray):
+    from skcolor.io import read_image
+
+    photo = read_image(shared_data / "photos" / "4.1.01.png", mode="gray")  # 256×256×1
+    images = [cifar_test_gray[0], photo[..., 0], cifar_test_gray[1, :20, :9]]
+    predicted = chroma_model.predict(images)
+    assert isinstance(predicted, list)
+    assert [p.shape for p in predicted] == [(32, 32, 3), (256, 256, 3), (20, 9, 3)]
+    np.testing.assert_array_equal(predicted[0], chroma_model.predict(cifar_test_gray[:1])[0])
+    with pytest.raises(ValueError, match=r"X\[1\] has 3 channel"):
+        chroma_model.predict([photo, np.repeat(photo, 3, axis=-1)])
+    with pytest.raises(ValueError, match="empty list"):
+        chroma_model.predict([])
+
+
+def test_chroma_quantizer_on_real_chroma(cifar_train):
+    chroma = COLOR_SPACES["ycbcr"].encode(cifar_train)
+    quantizer = ChromaQuantizer(grid=24, rebalance=0.5).fit(chroma)
+    classes, weights = quantizer.encode(chroma)
+    assert classes.shape == chroma.shape[:3] and classes.min() >= 0
+    assert weights.mean() == pytest.approx(1.0, rel=1e-3)  # normalized on the training data
+    # Rare (saturated) colors weigh more than the common near-gray ones.
+    frequency = np.bincount(classes.ravel(), minlength=quantizer.n_classes)
+    assert quantizer.weights_[np.argmin(frequency)] > quantizer.weights_[np.argmax(frequency)]
+    assert np.all(ChromaQuantizer(rebalance=1.0).fit(chroma).weights_ == pytest.approx(1.0))
+    # A one-hot distribution decodes to its cell centre, within half a cell of the truth.
+    decoded = quantizer.decode(np.eye(quantizer.n_classes, dtype=np.float32)[classes], 0.38)
+    assert np.abs(decoded - chroma).max() <= 0.5 / 24 * np.sqrt(2) + 1e-6
+
+
+def test_lower_temperature_gives_more_vivid_colors(classes_model, cifar_test_gray):
+    vivid = classes_model.set_params(temperature=0.2).predict(cifar_test_gray)
+    mean = classes_model.set_params(temperature=1.0).predict(cifar_test_gray)
+    classes_model.set_params(temperature=0.38)
+    assert metrics.colorfulness(vivid) > metrics.colorfulness(mean)
+    assert metrics.luminance_psnr(cifar_test_gray, vivid) >= 35
+
+
+def test_chroma_classes_model_survives_save_and_load(classes_model, cifar_test_gray, tmp_path):
+    classes_model.save(tmp_path / "classes.keras", include_optimizer=False)
+    loaded = AutoencoderColorizer.load(tmp_path / "classes.keras")
+    np.testing.assert_array_equal(loaded.chroma_quantizer_.centers_, classes_model.chroma_quantizer_.centers_)
+    np.testing.assert_array_equal(loaded.predict(cifar_test_gray), classes_model.predict(cifar_test_gray))
+
+
+def test_unet_has_no_encoder_decoder_split(chroma_model):
+    with pytest.raises(AttributeError, match="no separate encoder"):
+        chroma_model.encoder_
