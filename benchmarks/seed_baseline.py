@@ -26,7 +26,8 @@ skcolor makes with ``random_state=0``, reproduced here with NumPy). It reports
   each on the same data, ``--predict-repeats`` timed calls taking turns, and the
   best (fastest) of them, which other work on the machine disturbs least;
 * **quality on the test split** with :mod:`skcolor.metrics` (DESIGN §6): dataset
-  PSNR, mean PSNR, SSIM over the first 2,000 test images (DESIGN §7), colorfulness
+  PSNR, mean PSNR, SSIM over 2,000 test images (DESIGN §7; a seeded random 2,000),
+  colorfulness
   and luminance kept, for skcolor's model, the plain-Keras model (its float output
   rounded to uint8, as skcolor's ``predict`` does for uint8 input), the gray input
   copied to R, G, B (the floor to beat), and colorfulness of the true images.
@@ -37,10 +38,9 @@ added to skcolor's ``fit`` by wrapping ``skcolor._keras_training.make_callbacks`
 for the duration of the call; nothing else in skcolor is changed.
 
 Data: ``skcolor.datasets.load_cifar10(--data)``, gray via
-``skcolor.RGBToGrayscale`` (BT.601). The whole splits (the defaults, 50,000 and
-10,000) are used in the loader's order; smaller ``--n-train`` / ``--n-test`` take
-a seeded random subset (the image-folder tree is sorted by class, so its first
-images would all be airplanes).
+``skcolor.RGBToGrayscale`` (BT.601). Images are taken in a seeded random order
+(the image-folder tree is sorted by class, so its first images would all be
+airplanes); smaller ``--n-train`` / ``--n-test`` take the first of that order.
 
 How to run
 ----------
@@ -104,8 +104,8 @@ def load_data(path, n_train, n_test):
     def take(images, n, name):
         if n > len(images):
             raise SystemExit(f"--n-{name}={n}, but the {name} split has {len(images)} images.")
-        if n == len(images):
-            return images
+        # Seeded random order even for a whole split: the folder copy is sorted by
+        # class, so its first 2,000 (the SSIM subset) would be airplanes and cars.
         return images[rng.permutation(len(images))[:n]]
 
     rgb_train = take(x_train, n_train, "train")

@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import time
 from pathlib import Path
 
@@ -151,7 +150,9 @@ def choose(args):
         model.set_params(temperature=row["temperature"], verbose=0, working_size=args.working_size)
         DEFAULT_MODEL_PATH.parent.mkdir(exist_ok=True)
         model.save(DEFAULT_MODEL_PATH, include_optimizer=False)
-        shutil.copy(Path(args.choose) / f"{config}.json", DEFAULT_MODEL_PATH.with_suffix(".json"))
+        record = json.loads((Path(args.choose) / f"{config}.json").read_text())
+        record["installed_params"] = model.get_params()  # training-time params stay in "params"
+        DEFAULT_MODEL_PATH.with_suffix(".json").write_text(json.dumps(record, indent=1, default=str))
         print(f"installed as {DEFAULT_MODEL_PATH}")
 
 

@@ -115,12 +115,14 @@ class GrayscaleToRGB(_ImageTransformer):
 
         Parameters
         ----------
-        X : array-like of shape (n, H, W) or (n, H, W, 1)
-            Gray images, uint8 or float in [0, 1].
+        X : array-like of shape (n, H, W) or (n, H, W, 1), or list of arrays
+            Gray images, uint8 or float in [0, 1]; a list may hold images of
+            different sizes.
 
         Returns
         -------
-        rgb : ndarray of shape (n, H, W, 3)
+        rgb : ndarray of shape (n, H, W, 3), or list of (H, W, 3) arrays
         """
-        gray = check_images(X, name="X", channels=(1,))
-        return self._get_colorizer().predict(gray)
+        if not isinstance(X, list):  # a list may hold images of different sizes
+            X = check_images(X, name="X", channels=(1,))
+        return self._get_colorizer().predict(X)

@@ -25,6 +25,15 @@ __all__ = [
 BT601_WEIGHTS = (0.299, 0.587, 0.114)
 
 
+def _tall(images):
+    """View a (..., H, W, C) batch as one tall (n*H, W, C) image.
+
+    OpenCV converts one 2-D image at a time; stacking the batch vertically converts
+    it in one call, with the same per-pixel arithmetic.
+    """
+    return np.ascontiguousarray(images).reshape(-1, images.shape[-2], images.shape[-1])
+
+
 def rgb_to_gray(rgb):
     """Convert RGB images to gray with the ITU-R BT.601 weights.
 
@@ -45,14 +54,10 @@ def rgb_to_gray(rgb):
     array([[[76]]], dtype=uint8)
     """
     rgb = np.asarray(rgb)
-    n, height, width, _ = rgb.shape
     if rgb.dtype != np.uint8:
         rgb = as_float32(rgb)
-    # OpenCV converts one 2-D image at a time; stacking the batch vertically makes it
-    # a single tall image, converted in one call with the same fixed-point rounding.
-    tall = np.ascontiguousarray(rgb).reshape(n * height, width, 3)
-    gray = cv2.cvtColor(tall, cv2.COLOR_RGB2GRAY)
-    return gray.reshape(n, height, width, 1)
+    gray = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2GRAY)
+    return gray.reshape(*rgb.shape[:-1], 1)
 
 
 def gray_to_rgb(gray):
@@ -60,11 +65,6 @@ def gray_to_rgb(gray):
     gray = np.asarray(gray)
     return np.repeat(gray, 3, axis=-1)
 
-
-
-def _tall(images):
-    """View a (..., H, W, C) batch as one (n*H, W, C) image, for OpenCV's 2-D functions."""
-    return np.ascontiguousarray(images).reshape(-1, images.shape[-2], images.shape[-1])
 
 
 def rgb_to_ycbcr(rgb):
@@ -238,11 +238,18 @@ class ChromaQuantizer:
 
     def decode(self, probabilities, temperature):
         """Annealed-mean chroma ``(..., 2)`` of class probabilities ``(..., n_classes)``."""
-        logits = np.log(np.maximum(probabilities, np.float32(1e-12))) / np.float32(temperature)
-        logits -= logits.max(axis=-1, keepdims=True)
-        annealed = np.exp(logits)
-        annealed /= annealed.sum(axis=-1, keepdims=True)
-        return annealed @ self.centers_
+        probabilities = np.asarray(probabilities, dtype=np.float32)
+        if temperature == 1:
+            annealed = probabilities
+        else:
+            # In place on one buffer: the (..., n_classes) arrays are the big ones.
+            annealed = np.maximum(probabilities, np.float32(1e-12))
+            np.log(annealed, out=annealed)
+            annealed *= np.float32(1.0 / temperature)
+            annealed -= annealed.max(axis=-1, keepdims=True)
+            np.exp(annealed, out=annealed)
+        # Normalise after projecting onto the 2 chroma channels, not before.
+        return (annealed @ self.centers_) / annealed.sum(axis=-1, keepdims=True)
 
     def get_state(self):
         """The fitted state as plain lists (for JSON)."""

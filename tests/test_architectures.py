@@ -39,7 +39,20 @@ def test_no_regularizer_without_penalties():
 
 
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))
-def test_every_architecture_maps_gray_to_three_channels(name):
-    model = ARCHITECTURES[name]((32, 32, 1))
+@pytest.mark.parametrize("channels", [2, 3])
+def test_every_architecture_maps_gray_to_the_asked_channels(name, channels):
+    model = ARCHITECTURES[name]((32, 32, 1), output_channels=channels)
     assert tuple(model.input.shape[1:]) == (32, 32, 1)
-    assert tuple(model.output.shape[1:]) == (32, 32, 3)
+    assert tuple(model.output.shape[1:]) == (32, 32, channels)
+
+
+def test_unet_takes_any_multiple_of_its_depth():
+    import numpy as np
+
+    from skcolor.architectures import build_unet
+
+    model = build_unet(filters=(4, 8, 16))
+    for shape in [(1, 8, 8, 1), (2, 36, 20, 1)]:
+        assert model.predict(np.zeros(shape, np.float32), verbose=0).shape == (*shape[:3], 2)
+    skips = [l for l in model.layers if l.__class__.__name__ == "Concatenate"]
+    assert len(skips) == 2

@@ -13,7 +13,7 @@ def test_grid_search_over_optimizer_dropout_and_loss(cifar_train):
     gray = rgb_to_gray(rgb)
     grid = {"optimizer": ["adam", "rmsprop"], "dropout": [0.0, 0.2], "loss": ["mse", "huber"]}
     search = GridSearchCV(
-        AutoencoderColorizer(filters=(16, 32), latent_dim=32, epochs=1, random_state=0),
+        AutoencoderColorizer(filters=(8, 16), epochs=1, random_state=0),
         grid,
         scoring=psnr_scorer,
         cv=2,

@@ -21,6 +21,14 @@ def test_quick_start_runs(shared_data, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     exec(compile(quick_start, str(README), "exec"), {})
     printed = capsys.readouterr().out
-    assert re.search(r"PSNR \d+\.\d\d dB, colorfulness \d+\.\d", printed)
+    assert re.search(r"shipped model: \d+\.\d\d dB, colorfulness \d+\.\d", printed)
+    assert re.search(r"mean PSNR \d+\.\d\d dB", printed)
     assert "optimizer" in printed
     assert (tmp_path / "colorizer.keras").is_file()
+
+
+def test_photo_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    namespace = {}
+    exec(compile(blocks[1], str(README), "exec"), namespace)
+    assert namespace["colored"].shape == (1, 512, 512, 3)

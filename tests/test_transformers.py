@@ -15,7 +15,8 @@ def test_rgb_to_grayscale_uses_bt601_on_rgb_order(cifar_test):
     gray = RGBToGrayscale().fit_transform(cifar_test)
     expected = cifar_test.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
     assert gray.shape == (len(cifar_test), 32, 32, 1) and gray.dtype == np.uint8
-    assert np.abs(gray[..., 0] - expected).max() <= 0.5 + 1e-9
+    # OpenCV's fixed-point arithmetic rounds within 0.51 of the exact value.
+    assert np.abs(gray[..., 0] - expected).max() <= 0.51
     # The report's COLOR_BGR2GRAY on RGB data would weight R by 0.114: not us.
     red = np.zeros((1, 2, 2, 3), np.uint8)
     red[..., 0] = 255
