@@ -1,0 +1,78 @@
+"""The ``skcolor`` command line: ``skcolor COMMAND [options]``.
+
+Each subcommand lives in its own module, which provides ``NAME``, ``HELP``,
+``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args)`` (returning the exit
+status), and is registered in :data:`COMMANDS`. Modules import NumPy, Keras and
+the rest inside ``run``, so that ``skcolor --help`` answers at once and never
+starts TensorFlow.
+
+Exit status: 0 on success; 1 when some inputs failed (the command says which);
+2 for usage errors and for conditions that stop a command before it starts, such
+as an unusable ``--model``; 130 when interrupted.
+"""
+
+import argparse
+import os
+import sys
+
+from .. import __version__
+from . import _colorize, _demo
+from ._common import CommandError, UsageError
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: The subcommand modules, in the order ``skcolor --help`` lists them.
+COMMANDS = (_colorize, _demo)
+
+
+def build_parser():
+    """The argument parser of ``skcolor`` and all its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="skcolor",
+        description="Colorize gray photos with convolutional autoencoders (scikit-learn style).",
+        epilog="Run 'skcolor COMMAND --help' for a command's options. "
+               "First time? Try 'skcolor demo'.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        subparser = subparsers.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.DESCRIPTION,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_arguments(subparser)
+        subparser.set_defaults(command=command, parser=subparser)
+    return parser
+
+
+def main(argv=None):
+    """Run ``skcolor`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments after the program name.
+
+    Returns
+    -------
+    status : int
+        0 on success, 1 when some inputs failed, 2 for a usage error or an
+        unusable model, 130 when interrupted. Usage errors found by argparse exit
+        with status 2 directly (``SystemExit``), as argparse does.
+    """
+    args = build_parser().parse_args(argv)
+    # TensorFlow's start-up notes are noise on a command line; users who want
+    # them can set TF_CPP_MIN_LOG_LEVEL themselves.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        return args.command.run(args)
+    except UsageError as exc:
+        args.parser.error(str(exc))  # prints the usage; exits with status 2
+    except CommandError as exc:
+        print(f"skcolor {args.command.NAME}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\nskcolor {args.command.NAME}: interrupted", file=sys.stderr)
+        return 130

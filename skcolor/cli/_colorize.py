@@ -1,0 +1,248 @@
+"""``skcolor colorize``: colorize image files, folders and globs into an output folder."""
+
+import copy
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._common import (
+    Progress,
+    UsageError,
+    check_model_path,
+    int_at_least,
+    load_colorizer,
+    positive_int,
+    report,
+)
+from ._inputs import find_jobs
+
+__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run", "colorize_jobs", "Outcome"]
+
+NAME = "colorize"
+HELP = "colorize gray photos: files, folders and glob patterns"
+DESCRIPTION = """\
+Colorize gray (or color, read by their luminance) photos with skcolor's shipped
+model or one of your own, and write each result into OUTDIR at the input's size,
+with the input's file name and format.
+
+INPUT may be an image file (PNG, JPEG, TIFF or BMP), a folder, searched
+recursively, or a glob pattern (quote it so that the shell leaves '**' alone).
+A file found in a folder keeps its subfolder under OUTDIR: `skcolor colorize
+scans -o out` writes scans/1950/a.png to out/1950/a.png; for a pattern, paths are
+relative to its fixed leading part (scans/ in 'scans/**/*.tif'). Folder and
+pattern searches pass over hidden files and folders, files without an image
+suffix, and OUTDIR itself.
+
+Inputs are only read. An output that already exists is left alone and counted as
+skipped unless --overwrite is given. Each output is written to a temporary file
+and renamed, so an interrupted run never leaves a half-written image.
+
+A file that cannot be read or colorized is named on stderr and skipped while the
+others go on. Exit status: 0 when every image was colorized or skipped, 1 when
+any input failed or none was found, 2 for a usage error or an unusable --model."""
+
+# Images read and colorized per call to predict by default: a few, to keep memory
+# bounded on large photos while the model stays loaded once.
+_DEFAULT_BATCH_SIZE = 8
+# Skipped outputs named one by one before the rest are only counted.
+_SKIPPED_SHOWN = 10
+
+
+def add_arguments(parser):
+    """Declare ``colorize``'s arguments on its subparser."""
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="image file, folder (searched recursively) or quoted glob pattern",
+    )
+    parser.add_argument(
+        "-o", "--output", dest="outdir", type=Path, required=True, metavar="OUTDIR",
+        help="folder for the colorized images; created if missing",
+    )
+    parser.add_argument(
+        "--model", type=Path, metavar="PATH",
+        help="a .keras file written by AutoencoderColorizer.save "
+             "(default: the model shipped with skcolor)",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true",
+        help="replace outputs that already exist (default: keep them and skip the input)",
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=_DEFAULT_BATCH_SIZE, metavar="N",
+        help="images held in memory and colorized together (default: %(default)s); "
+             "lower it for very large photos",
+    )
+    parser.add_argument(
+        "--working-size", type=int_at_least(8), metavar="N",
+        help="longest side, in pixels, at which the network looks at each photo before "
+             "its colors are enlarged onto the full-size luminance (default: the "
+             "model's own working_size)",
+    )
+
+
+@dataclass
+class Outcome:
+    """What became of the inputs.
+
+    Attributes
+    ----------
+    written : int
+        Outputs written.
+    skipped : list of Job
+        Jobs whose output already existed (and ``--overwrite`` was not given).
+    failed : list of (str, str)
+        ``(input, reason)`` of each input that could not be used or colorized.
+    ignored : int
+        Files passed over in folder and pattern searches.
+    """
+
+    written: int = 0
+    skipped: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    ignored: int = 0
+
+
+def run(args):
+    """Colorize ``args.inputs`` into ``args.outdir``; return the exit status."""
+    from ..io import IMAGE_SUFFIXES
+
+    if args.outdir.exists() and not args.outdir.is_dir():
+        raise UsageError(f"-o {os.fspath(args.outdir)}: exists and is not a folder")
+    check_model_path(args.model)  # before anything slow, and before Keras starts
+
+    found = find_jobs(args.inputs, args.outdir, suffixes=IMAGE_SUFFIXES)
+    outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
+    for name, reason in found.problems:
+        report(NAME, f"{name}: {reason}")
+    todo = []
+    for job in found.jobs:
+        if job.target.exists() and not args.overwrite:
+            outcome.skipped.append(job)  # decided before the model is even loaded
+        else:
+            todo.append(job)
+
+    if todo:
+        colorize_jobs(lambda: _load_colorizer(args), todo, outcome, batch_size=args.batch_size,
+                      overwrite=args.overwrite)
+    _summarize(args, outcome)
+    if not (found.jobs or found.problems):
+        report(NAME, f"found no images to colorize in {' '.join(args.inputs)}")
+        return 1
+    return 1 if outcome.failed else 0
+
+
+def _load_colorizer(args):
+    colorizer = load_colorizer(args.model)
+    if args.working_size is not None:
+        # A shallow copy shares the network; the shipped model is cached per process.
+        colorizer = copy.copy(colorizer).set_params(working_size=args.working_size)
+    return colorizer
+
+
+def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite):
+    """Read, colorize and write ``jobs`` in batches; record results in ``outcome``.
+
+    ``load()`` returns the colorizer; it is called once, when the first readable
+    image needs it, so that a run whose inputs are all unreadable never starts Keras.
+    """
+    progress = Progress(len(jobs), f"skcolor {NAME}")
+    colorizer = None
+    try:
+        for start in range(0, len(jobs), batch_size):
+            batch = jobs[start:start + batch_size]
+            grays = [_read_gray(job, outcome, progress) for job in batch]
+            readable = [(job, gray) for job, gray in zip(batch, grays) if gray is not None]
+            if readable and colorizer is None:
+                colorizer = load()
+                progress.restart_clock()  # the rate is of colorizing, not of loading
+            for job, rgb in _predict(colorizer, readable, outcome, progress):
+                _write(job, rgb, outcome, progress, overwrite=overwrite)
+            progress.advance(len(batch))
+    finally:
+        progress.close()
+
+
+def _fail(job, reason, outcome, progress):
+    name = os.fspath(job.source)
+    outcome.failed.append((name, reason))
+    # read_image's messages already name the file.
+    progress.message(f"skcolor {NAME}: {reason if name in reason else f'{name}: {reason}'}")
+
+
+def _read_gray(job, outcome, progress):
+    """The image's luminance ``(H, W, 1)`` uint8, or None after reporting why not."""
+    import numpy as np
+
+    from ..color import rgb_to_gray
+    from ..io import read_image
+
+    try:
+        rgb = read_image(job.source, mode="rgb")
+    except (OSError, ValueError) as exc:
+        _fail(job, _describe(exc), outcome, progress)
+        return None
+    # Gray files are read as three equal channels, whose BT.601 luma is the gray
+    # itself; color files give the luminance the model was trained on.
+    return rgb_to_gray(rgb[np.newaxis])[0]
+
+
+def _predict(colorizer, readable, outcome, progress):
+    """``(job, rgb)`` for each image that the model colorizes; report the others."""
+    if not readable:
+        return []
+    jobs, grays = zip(*readable)
+    try:
+        return list(zip(jobs, colorizer.predict(list(grays))))
+    except Exception as exc:  # e.g. memory exhausted on a huge photo; reported below
+        if len(readable) == 1:
+            _fail(jobs[0], _cannot_colorize(exc), outcome, progress)
+            return []
+    results = []
+    for job, gray in readable:  # one at a time, so that only the culprit is skipped
+        try:
+            results.append((job, colorizer.predict([gray])[0]))
+        except Exception as exc:
+            _fail(job, _cannot_colorize(exc), outcome, progress)
+    return results
+
+
+def _cannot_colorize(exc):
+    return f"cannot colorize it ({type(exc).__name__}: {exc})"
+
+
+def _write(job, rgb, outcome, progress, *, overwrite):
+    from ..io import write_image
+
+    if job.target.exists() and not overwrite:  # appeared since the run started
+        outcome.skipped.append(job)
+        return
+    try:
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        write_image(job.target, rgb)
+    except (OSError, ValueError) as exc:
+        _fail(job, f"cannot write {os.fspath(job.target)}: {_describe(exc)}", outcome, progress)
+        return
+    outcome.written += 1
+
+
+def _describe(exc):
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _summarize(args, outcome):
+    shown = outcome.skipped[:_SKIPPED_SHOWN]
+    for job in shown:
+        report(NAME, f"skipped {os.fspath(job.source)}: {os.fspath(job.target)} exists "
+                     "(--overwrite replaces it)")
+    if len(outcome.skipped) > len(shown):
+        report(NAME, f"... and {len(outcome.skipped) - len(shown)} more skipped")
+    parts = [f"{outcome.written} colorized into {os.fspath(args.outdir)}"]
+    if outcome.skipped:
+        parts.append(f"{len(outcome.skipped)} skipped (output exists)")
+    if outcome.failed:
+        parts.append(f"{len(outcome.failed)} failed")
+    if outcome.ignored:
+        parts.append(f"{outcome.ignored} other file(s) ignored")
+    report(NAME, ", ".join(parts))

@@ -1,0 +1,172 @@
+"""What every subcommand shares: errors, argument types, model loading, progress.
+
+Imports nothing heavy at module level, so that ``skcolor --help`` stays quick and
+never starts TensorFlow.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+__all__ = [
+    "UsageError",
+    "CommandError",
+    "positive_int",
+    "int_at_least",
+    "check_model_path",
+    "load_colorizer",
+    "report",
+    "Progress",
+]
+
+
+class UsageError(Exception):
+    """Arguments that parse but cannot work together; shown with the usage, exit 2."""
+
+
+class CommandError(Exception):
+    """A condition that stops the command before it starts (e.g. no usable model), exit 2."""
+
+
+def int_at_least(minimum):
+    """An argparse ``type`` accepting integers ``>= minimum``."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}; got {value}")
+        return value
+
+    parse.__name__ = f"integer >= {minimum}"  # argparse names the type in some messages
+    return parse
+
+
+positive_int = int_at_least(1)
+
+
+def check_model_path(path):
+    """Fail fast, before Keras starts, if ``--model`` names no file."""
+    if path is not None and not path.is_file():
+        what = "a folder, not a model file" if path.is_dir() else "no such file"
+        raise CommandError(
+            f"--model {os.fspath(path)}: {what}; expected a .keras file written by "
+            "AutoencoderColorizer.save (leave --model out to use the shipped model)."
+        )
+
+
+def load_colorizer(path=None):
+    """The fitted colorizer in ``path``, or the shipped default model for None.
+
+    Raises
+    ------
+    CommandError
+        If the file is missing or is not a model skcolor can load; the message says
+        which and why.
+    """
+    from .. import load_pretrained
+    from .._estimator import AutoencoderColorizer
+
+    if path is None:
+        try:
+            return load_pretrained()
+        except FileNotFoundError as exc:
+            raise CommandError(f"{exc} Or pass --model PATH.") from exc
+    check_model_path(path)
+    try:
+        return AutoencoderColorizer.load(path)
+    except ValueError as exc:
+        raise CommandError(f"--model {os.fspath(path)}: {exc}") from exc
+    except Exception as exc:  # Keras reports damaged archives with many exception types
+        raise CommandError(
+            f"--model {os.fspath(path)}: cannot load it as a skcolor model "
+            f"({type(exc).__name__}: {exc})."
+        ) from exc
+
+
+def report(command, message):
+    """Print one diagnostic line on stderr, prefixed by the command's name."""
+    print(f"skcolor {command}: {message}", file=sys.stderr, flush=True)
+
+
+class Progress:
+    """A one-line progress report on stderr: count, rate and time left.
+
+    On a terminal the line is redrawn in place; otherwise (logs, pipes, tests) a
+    line is printed at most every ``interval`` seconds, and at the end.
+
+    Parameters
+    ----------
+    total : int
+        Number of items to process.
+    label : str
+        Word printed before the count.
+    stream : file, default=sys.stderr
+    interval : float, default=5.0
+        Seconds between lines when ``stream`` is not a terminal.
+    """
+
+    def __init__(self, total, label, *, stream=None, interval=5.0):
+        self.total = total
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+        self.interval = interval
+        self.done = 0
+        self._start = time.perf_counter()
+        self._done_at_start = 0
+        self._last_print = None
+        isatty = getattr(self.stream, "isatty", None)
+        self._live = bool(isatty and isatty())
+        self._drawn = False
+
+    def restart_clock(self):
+        """Measure the rate from now on, over the items still to come."""
+        self._start = time.perf_counter()
+        self._done_at_start = self.done
+
+    def advance(self, n=1):
+        """Count ``n`` more items processed, successfully or not."""
+        self.done += n
+        now = time.perf_counter()
+        if self._live or self.done == self.total or (
+            self._last_print is None or now - self._last_print >= self.interval
+        ):
+            self._draw(now)
+
+    def message(self, text):
+        """Print ``text`` on its own line without garbling the progress line."""
+        self._clear()
+        print(text, file=self.stream, flush=True)
+        if self._live and self.done:
+            self._draw(time.perf_counter())
+
+    def close(self):
+        """End the progress line."""
+        if self._live and self._drawn:
+            print(file=self.stream, flush=True)
+            self._drawn = False
+
+    def _line(self, now):
+        elapsed = max(now - self._start, 1e-9)
+        rate = (self.done - self._done_at_start) / elapsed
+        line = f"{self.label}: {self.done}/{self.total} images, {rate:.2f} images/s"
+        if 0 < self.done < self.total and rate > 0:
+            line += f", {(self.total - self.done) / rate:.0f} s left"
+        return line
+
+    def _draw(self, now):
+        self._last_print = now
+        if self._live:
+            self.stream.write(f"\r\x1b[K{self._line(now)}")
+            self.stream.flush()
+            self._drawn = True
+        else:
+            print(self._line(now), file=self.stream, flush=True)
+
+    def _clear(self):
+        if self._live and self._drawn:
+            self.stream.write("\r\x1b[K")
+            self._drawn = False
