@@ -66,7 +66,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -78,9 +77,13 @@ import numpy as np  # noqa: E402
 
 BENCHMARKS = Path(__file__).resolve().parent
 REPO = BENCHMARKS.parent
-for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; _timing from benchmarks/
+for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; _common from benchmarks/
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+
+from _common import load_average, machine_info  # noqa: E402
+
+from skcolor.metrics import colorization_scores  # noqa: E402
 
 SEED = 0
 SSIM_IMAGES = 2000
@@ -219,21 +222,6 @@ def is_classifier(model):
 
 
 # -------------------------------------------------------------------- quality
-def quality(gray, rgb_true, rgb_pred):
-    """DESIGN §6 figures of a batch of predictions."""
-    from skcolor import metrics
-
-    n_ssim = min(SSIM_IMAGES, len(rgb_true))
-    return {
-        "dataset_psnr": metrics.dataset_psnr(rgb_true, rgb_pred),
-        "mean_psnr": metrics.psnr(rgb_true, rgb_pred),
-        "ssim": metrics.ssim(rgb_true[:n_ssim], rgb_pred[:n_ssim]),
-        "ssim_images": n_ssim,
-        "colorfulness": metrics.colorfulness(rgb_pred),
-        "luminance_psnr": metrics.luminance_psnr(gray, rgb_pred),
-    }
-
-
 def predict_at_temperatures(model, gray, temperatures):
     """Predictions at each temperature, and the seconds of the timed ``predict`` calls.
 
@@ -264,7 +252,7 @@ def cifar_table(models, gray, rgb):
     from skcolor.color import gray_to_rgb
 
     rows = [{"name": "gray input copied to R, G, B", "model": None, "temperature": None,
-             **quality(gray, rgb, gray_to_rgb(gray)), "predict_images_per_second": None}]
+             **colorization_scores(gray, rgb, gray_to_rgb(gray), ssim_images=SSIM_IMAGES), "predict_images_per_second": None}]
     for name, (model, _) in models.items():
         temperatures = TEMPERATURES if is_classifier(model) else (model.temperature,)
         log(f"CIFAR-10: {name}, temperatures {temperatures if is_classifier(model) else '-'}")
@@ -275,7 +263,7 @@ def cifar_table(models, gray, rgb):
                 "name": label + (f" @ T={temperature}" if is_classifier(model) else ""),
                 "model": name,
                 "temperature": temperature if is_classifier(model) else None,
-                **quality(gray, rgb, predicted),
+                **colorization_scores(gray, rgb, predicted, ssim_images=SSIM_IMAGES),
                 "predict_seconds": seconds,
                 "predict_images_per_second": len(gray) / min(seconds),
             })
@@ -357,7 +345,7 @@ def working_size_table(model, photos):
 # ---------------------------------------------------------------------- speed
 def training_speed(model, gray, rgb):
     """Training images/s of a 2-epoch fit with ``model``'s parameters, from epoch 2's time."""
-    from _timing import extra_skcolor_callbacks, make_epoch_timer
+    from _common import extra_skcolor_callbacks, make_epoch_timer
 
     from skcolor import AutoencoderColorizer
 
@@ -541,40 +529,6 @@ def make_grid(path, cifar, photos, columns):
 
 
 # --------------------------------------------------------------------- output
-def machine_info():
-    import keras
-    import skimage
-    import tensorflow as tf
-
-    import skcolor
-
-    try:
-        usable_cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable_cpus = None
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": usable_cpus,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "numpy": np.__version__,
-        "scikit_image": skimage.__version__,
-        "skcolor": skcolor.__version__,
-        "gpus": [gpu.name for gpu in tf.config.list_physical_devices("GPU")],
-    }
-
-
-def load_average():
-    try:
-        return list(os.getloadavg())
-    except (AttributeError, OSError):  # pragma: no cover - not available
-        return None
-
-
 def fmt_db(value):
     if value is None:
         return "—"

@@ -62,7 +62,6 @@ when other processes share the cores): compare the ratio from one run, look at
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -76,9 +75,16 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing skcolor
     sys.path.insert(0, str(REPO))
 
-if str(Path(__file__).resolve().parent) not in sys.path:  # benchmarks/, for _timing
+if str(Path(__file__).resolve().parent) not in sys.path:  # benchmarks/, for _common
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import extra_skcolor_callbacks, make_epoch_timer  # noqa: E402
+from _common import (  # noqa: E402
+    extra_skcolor_callbacks,
+    load_average,
+    machine_info,
+    make_epoch_timer,
+)
+
+from skcolor.metrics import colorization_scores  # noqa: E402
 
 SEED = 0
 VALIDATION_FRACTION = 0.1
@@ -243,60 +249,7 @@ def run_plain_keras(gray_train, rgb_train, epochs, batch_size, verbose):
 
 
 # -------------------------------------------------------------------- quality
-def quality(gray, rgb_true, rgb_pred):
-    from skcolor import metrics
-
-    n_ssim = min(SSIM_IMAGES, len(rgb_true))
-    return {
-        "dataset_psnr": metrics.dataset_psnr(rgb_true, rgb_pred),
-        "mean_psnr": metrics.psnr(rgb_true, rgb_pred),
-        "ssim": metrics.ssim(rgb_true[:n_ssim], rgb_pred[:n_ssim]),
-        "ssim_images": n_ssim,
-        "colorfulness": metrics.colorfulness(rgb_pred),
-        "luminance_psnr": metrics.luminance_psnr(gray, rgb_pred),
-    }
-
-
 # ---------------------------------------------------------------- machine info
-def machine_info():
-    import keras
-    import sklearn
-    import tensorflow as tf
-
-    import skcolor
-
-    try:
-        usable_cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable_cpus = None
-    gpus = tf.config.list_physical_devices("GPU")
-    return {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": platform.processor(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": usable_cpus,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "numpy": np.__version__,
-        "scikit_learn": sklearn.__version__,
-        "skcolor": skcolor.__version__,
-        "gpu": bool(gpus),
-        "gpus": [gpu.name for gpu in gpus],
-        "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
-        "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
-    }
-
-
-def load_average():
-    try:
-        return list(os.getloadavg())
-    except OSError:  # pragma: no cover - not available
-        return None
-
-
 # --------------------------------------------------------------------- output
 def fmt_db(value, cap=100.0):
     return "∞" if value >= cap else f"{value:.2f} dB"
@@ -493,9 +446,9 @@ def main(argv=None):
             "predict_seconds_median": statistics.median(predict_seconds[name]),
             "predict_images_per_second": len(gray_test) / best,
             "history": history,
-            "quality": quality(gray_test, rgb_test, predictions[name]),
+            "quality": colorization_scores(gray_test, rgb_test, predictions[name], ssim_images=SSIM_IMAGES),
         }
-    results["gray_baseline"] = {"quality": quality(gray_test, rgb_test, gray_to_rgb(gray_test))}
+    results["gray_baseline"] = {"quality": colorization_scores(gray_test, rgb_test, gray_to_rgb(gray_test), ssim_images=SSIM_IMAGES)}
     results["true_images"] = {"colorfulness": metrics.colorfulness(rgb_test)}
     sk, pk = results["skcolor"], results["plain_keras"]
     results["ratios"] = {

@@ -19,6 +19,7 @@ __all__ = [
     "ssim",
     "colorfulness",
     "luminance_psnr",
+    "colorization_scores",
     "psnr_scorer",
     "ssim_scorer",
     "neg_mse_scorer",
@@ -161,6 +162,36 @@ def luminance_psnr(gray, rgb):
     gray = check_images(gray, name="gray", channels=(1,))
     rgb = check_images(rgb, name="rgb", channels=(3,))
     return psnr(as_float32(gray), rgb_to_gray(as_float32(rgb)))
+
+
+def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
+    """Every figure of DESIGN §6 for one set of colorizations, as a dict.
+
+    Parameters
+    ----------
+    gray : array-like of shape (n, H, W, 1)
+        The gray inputs.
+    y_true, y_pred : array-like of shape (n, H, W, 3)
+        True and colorized images.
+    ssim_images : int, default=2000
+        SSIM is computed over the first ``ssim_images`` images only (it is the
+        slow one).
+
+    Returns
+    -------
+    scores : dict
+        ``dataset_psnr``, ``mean_psnr``, ``ssim``, ``ssim_images``, ``colorfulness``
+        (of ``y_pred``) and ``luminance_psnr``.
+    """
+    n_ssim = min(ssim_images, len(y_true))
+    return {
+        "dataset_psnr": dataset_psnr(y_true, y_pred),
+        "mean_psnr": psnr(y_true, y_pred),
+        "ssim": ssim(y_true[:n_ssim], y_pred[:n_ssim]),
+        "ssim_images": n_ssim,
+        "colorfulness": colorfulness(y_pred),
+        "luminance_psnr": luminance_psnr(gray, y_pred),
+    }
 
 
 # Scorers for GridSearchCV(scoring=...): estimator.predict(X) is compared with y.

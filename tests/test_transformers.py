@@ -8,7 +8,6 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from skcolor import AutoencoderColorizer, GrayscaleToRGB, RGBToGrayscale
-from skcolor.metrics import psnr_scorer
 
 
 def test_rgb_to_grayscale_uses_bt601_on_rgb_order(cifar_test):

@@ -1,12 +1,17 @@
-"""Timing helpers shared by the benchmark scripts (``seed_baseline.py``, ``quality.py``).
+"""Helpers shared by the benchmark scripts (``seed_baseline.py``, ``quality.py``):
+per-epoch timing and a description of the machine.
 
 Keras is imported only inside the functions, so importing this module is free.
 """
 
 import contextlib
+import os
+import platform
 import time
 
-__all__ = ["make_epoch_timer", "extra_skcolor_callbacks"]
+import numpy as np
+
+__all__ = ["make_epoch_timer", "extra_skcolor_callbacks", "machine_info", "load_average"]
 
 
 def make_epoch_timer():
@@ -59,3 +64,46 @@ def extra_skcolor_callbacks(*callbacks):
         yield
     finally:
         _keras_training.make_callbacks = original
+
+
+def machine_info():
+    """Platform, CPUs, library versions and GPUs of this process, for a benchmark record."""
+    import keras
+    import skimage
+    import sklearn
+    import tensorflow as tf
+
+    import skcolor
+
+    try:
+        usable_cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable_cpus = None
+    gpus = tf.config.list_physical_devices("GPU")
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "usable_cpus": usable_cpus,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "scikit_learn": sklearn.__version__,
+        "scikit_image": skimage.__version__,
+        "skcolor": skcolor.__version__,
+        "gpu": bool(gpus),
+        "gpus": [gpu.name for gpu in gpus],
+        "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+    }
+
+
+def load_average():
+    """The 1, 5 and 15-minute load averages (how busy the machine was), or None."""
+    try:
+        return list(os.getloadavg())
+    except (AttributeError, OSError):  # not available on this platform
+        return None
