@@ -80,3 +80,16 @@ def test_scorers_call_predict_and_compare_with_y(pair):
     assert metrics.neg_mse_scorer(Copy(), gray, true) == pytest.approx(
         -metrics.mean_squared_error(true, pred)
     )
+
+
+def test_colorization_scores_gathers_every_figure(pair):
+    true, pred = pair
+    scores = metrics.colorization_scores(rgb_to_gray(true), true, pred, ssim_images=10)
+    assert scores == {
+        "dataset_psnr": metrics.dataset_psnr(true, pred),
+        "mean_psnr": metrics.psnr(true, pred),
+        "ssim": metrics.ssim(true[:10], pred[:10]),
+        "ssim_images": 10,
+        "colorfulness": metrics.colorfulness(pred),
+        "luminance_psnr": metrics.luminance_psnr(rgb_to_gray(true), pred),
+    }
