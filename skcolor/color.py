@@ -214,11 +214,15 @@ class ChromaQuantizer:
         frequency = counts[self.cells_] / counts.sum()
         weights = 1.0 / ((1 - self.rebalance) * frequency + self.rebalance / len(self.cells_))
         self.weights_ = (weights / np.sum(frequency * weights)).astype(np.float32)
+        self._index_cells()
+        return self
+
+    def _index_cells(self):
+        """Derive the cell centres and the cell → class table from ``cells_``."""
         rows, cols = np.divmod(self.cells_, self.grid)
         self.centers_ = ((np.stack([rows, cols], axis=-1) + 0.5) / self.grid).astype(np.float32)
         self._class_of_cell = np.full(self.grid**2, -1, dtype=np.int32)
         self._class_of_cell[self.cells_] = np.arange(len(self.cells_), dtype=np.int32)
-        return self
 
     @property
     def n_classes(self):
@@ -262,10 +266,5 @@ class ChromaQuantizer:
         quantizer = cls(grid=state["grid"], rebalance=state["rebalance"])
         quantizer.cells_ = np.asarray(state["cells"], dtype=np.int64)
         quantizer.weights_ = np.asarray(state["weights"], dtype=np.float32)
-        rows, cols = np.divmod(quantizer.cells_, quantizer.grid)
-        quantizer.centers_ = ((np.stack([rows, cols], axis=-1) + 0.5) / quantizer.grid).astype(
-            np.float32
-        )
-        quantizer._class_of_cell = np.full(quantizer.grid**2, -1, dtype=np.int32)
-        quantizer._class_of_cell[quantizer.cells_] = np.arange(len(quantizer.cells_), dtype=np.int32)
+        quantizer._index_cells()
         return quantizer
