@@ -309,8 +309,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             )
 
     def _initialize_random_state(self):
-        from ._keras_training import set_random_seed
+        from ._keras_training import limit_tensorflow_threads, set_random_seed
 
+        limit_tensorflow_threads()  # before TensorFlow's first operation fixes its pools
         if isinstance(self.random_state, (int, np.integer)):
             seed = int(self.random_state)
         else:

@@ -4,7 +4,19 @@ The name tables are plain data, so parameter validation can use them without
 importing Keras; the factories import Keras when a model is actually built.
 """
 
-__all__ = ["OPTIMIZERS", "LOSSES", "make_optimizer", "make_callbacks", "set_random_seed"]
+import os
+import sys
+import warnings
+
+__all__ = [
+    "OPTIMIZERS",
+    "LOSSES",
+    "make_optimizer",
+    "make_callbacks",
+    "set_random_seed",
+    "THREADS_VARIABLE",
+    "limit_tensorflow_threads",
+]
 
 #: Optimizer name → class name in ``keras.optimizers``.
 OPTIMIZERS = {
@@ -84,3 +96,83 @@ def set_random_seed(seed):
     import keras
 
     keras.utils.set_random_seed(seed)
+
+
+#: Environment variable giving TensorFlow's thread count in processes that fit or
+#: load skcolor models (docs/scaling_out.md).
+THREADS_VARIABLE = "SKCOLOR_NUM_THREADS"
+
+# Warn once per process that the pools could not be changed, not once per fit.
+_warned_already_started = False
+
+
+def limit_tensorflow_threads():
+    """Size TensorFlow's thread pools to this process's share of the cores.
+
+    The share is ``SKCOLOR_NUM_THREADS`` when set; otherwise, inside a Dask
+    worker, the worker's number of threads; otherwise there is no share and
+    nothing changes. Pools set by the user with ``tf.config.threading`` are kept
+    unless ``SKCOLOR_NUM_THREADS`` is set. TensorFlow fixes its pools at its first
+    operation: after that, a different share is not applied, with one warning.
+
+    Returns
+    -------
+    n_threads : int or None
+        The thread count applied (or already in place), or None if none was.
+    """
+    global _warned_already_started
+
+    n_threads, source = _thread_share()
+    if n_threads is None:
+        return None
+    import tensorflow as tf
+
+    threading = tf.config.threading
+    current = (threading.get_intra_op_parallelism_threads(),
+               threading.get_inter_op_parallelism_threads())
+    if current == (n_threads, n_threads):
+        return n_threads
+    if source != THREADS_VARIABLE and current != (0, 0):
+        return None  # the user chose the pools; a worker's share does not override that
+    try:
+        threading.set_intra_op_parallelism_threads(n_threads)
+        threading.set_inter_op_parallelism_threads(n_threads)
+    except RuntimeError:  # TensorFlow already ran an operation in this process
+        if not _warned_already_started:
+            _warned_already_started = True
+            warnings.warn(
+                f"TensorFlow was already running in this process, so skcolor could not "
+                f"limit its thread pools to {n_threads} ({source}). Set "
+                f"{THREADS_VARIABLE} before TensorFlow runs its first operation.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return None
+    return n_threads
+
+
+def _thread_share():
+    """``(n_threads, where it came from)``, or ``(None, None)`` without a share."""
+    text = os.environ.get(THREADS_VARIABLE, "").strip()
+    if text:
+        try:
+            n_threads = int(text)
+        except ValueError:
+            n_threads = 0
+        if n_threads < 1:
+            raise ValueError(
+                f"{THREADS_VARIABLE} must be a positive integer (TensorFlow threads per "
+                f"process); got {text!r}."
+            )
+        return n_threads, THREADS_VARIABLE
+    # Only a process that already imported distributed can be a Dask worker; never
+    # import it here, so that plain fits stay free of it.
+    distributed = sys.modules.get("distributed")
+    if distributed is not None:
+        try:
+            worker = distributed.get_worker()
+        except ValueError:  # not inside a worker's task
+            pass
+        else:
+            return worker.state.nthreads, "the Dask worker's nthreads"
+    return None, None
