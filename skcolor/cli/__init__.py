@@ -16,13 +16,13 @@ import os
 import sys
 
 from .. import __version__
-from . import _colorize, _demo
+from . import _colorize, _compare, _demo, _evaluate, _train
 from ._common import CommandError, UsageError
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The subcommand modules, in the order ``skcolor --help`` lists them.
-COMMANDS = (_colorize, _demo)
+COMMANDS = (_colorize, _train, _evaluate, _compare, _demo)
 
 
 def build_parser():

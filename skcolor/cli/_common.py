@@ -15,8 +15,10 @@ __all__ = [
     "positive_int",
     "int_at_least",
     "check_model_path",
+    "check_output_file",
     "load_colorizer",
     "report",
+    "render_figure",
     "Progress",
 ]
 
@@ -58,6 +60,36 @@ def check_model_path(path):
         )
 
 
+def check_output_file(option, path, *, suffixes, overwrite):
+    """Refuse, before any work, an output file that cannot or may not be written.
+
+    Parameters
+    ----------
+    option : str
+        The option that named ``path``, for the message (e.g. ``"--out"``).
+    path : pathlib.Path
+    suffixes : sequence of str
+        Accepted suffixes, lower case with the dot; any case is accepted.
+    overwrite : bool
+        Whether an existing file may be replaced.
+
+    Raises
+    ------
+    UsageError
+        If the suffix is not one of ``suffixes`` or ``path`` is a folder.
+    CommandError
+        If the file exists and ``overwrite`` is false.
+    """
+    where = f"{option} {os.fspath(path)}"
+    if path.suffix.lower() not in suffixes:
+        expected = suffixes[0] if len(suffixes) == 1 else f"one of {', '.join(suffixes)}"
+        raise UsageError(f"{where}: expected a file name ending in {expected}")
+    if path.is_dir():
+        raise UsageError(f"{where}: is a folder; expected a file name")
+    if path.exists() and not overwrite:
+        raise CommandError(f"{where} exists; pass --overwrite to replace it.")
+
+
 def load_colorizer(path=None):
     """The fitted colorizer in ``path``, or the shipped default model for None.
 
@@ -85,6 +117,17 @@ def load_colorizer(path=None):
             f"--model {os.fspath(path)}: cannot load it as a skcolor model "
             f"({type(exc).__name__}: {exc})."
         ) from exc
+
+
+def render_figure(figure, dpi=150):
+    """A matplotlib figure as a uint8 RGB array, to be saved with the atomic write_image."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure.set_dpi(dpi)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def report(command, message):

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from ._common import CommandError, UsageError, load_colorizer, report
+from ._common import CommandError, UsageError, load_colorizer, render_figure, report
 
 NAME = "demo"
 HELP = "colorize the photos that scikit-image ships, as a first try (no network)"
@@ -68,7 +68,7 @@ def run(args):
 
     comparison_path = outdir / "comparison.png"
     figure = plot_colorization_grid(gray, colorized, true, titles=names)
-    write_image(comparison_path, _render(figure))
+    write_image(comparison_path, render_figure(figure))
     print(f"Comparison (gray | colorized | true): {os.fspath(comparison_path)}")
     return 0
 
@@ -102,13 +102,3 @@ def load_photos():
         photos[name] = np.ascontiguousarray(photo[..., :3])
     return photos
 
-
-def _render(figure, dpi=150):
-    """The figure as a uint8 RGB array, so that it is saved by the atomic write_image."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    figure.set_dpi(dpi)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
