@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._image import as_float32, resize_batch, restore_dtype
-from ._keras_training import LOSSES, OPTIMIZERS
+from ._keras_training import LOSSES, OPTIMIZERS, layer_seeds_from
 from ._params import Interval, IntTuple, Options, RandomState, validate_params
 from ._validation import check_consistent_length, check_images
 from .architectures import ARCHITECTURES, FULLY_CONVOLUTIONAL, min_input_size
@@ -260,7 +260,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         seed = self._initialize_random_state()
         inputs, targets, weights = self._prepare_training_arrays(gray, rgb)
         self.input_shape_ = self._network_input_shape(inputs.shape[1:3])
-        self.model_ = self._build_model(self.input_shape_)
+        with layer_seeds_from(seed):  # not from Python's random, shared with other threads
+            self.model_ = self._build_model(self.input_shape_)
         self._compile_model()
         self.history_ = self._train(inputs, targets, weights, seed)
         return self

@@ -4,8 +4,11 @@ The name tables are plain data, so parameter validation can use them without
 importing Keras; the factories import Keras when a model is actually built.
 """
 
+import contextlib
 import os
+import random
 import sys
+import threading
 import warnings
 
 __all__ = [
@@ -16,6 +19,7 @@ __all__ = [
     "set_random_seed",
     "THREADS_VARIABLE",
     "limit_tensorflow_threads",
+    "layer_seeds_from",
 ]
 
 #: Optimizer name → class name in ``keras.optimizers``.
@@ -96,6 +100,50 @@ def set_random_seed(seed):
     import keras
 
     keras.utils.set_random_seed(seed)
+
+
+# The generator that Keras' default layer seeds come from, per thread, inside
+# ``layer_seeds_from`` blocks only.
+_layer_seed_state = threading.local()
+_layer_seed_source_lock = threading.Lock()
+
+
+class _LayerSeedSource:
+    """Stands in for the ``random`` module in Keras' default-seed helper.
+
+    Keras draws the seed of each unseeded initializer and dropout layer from
+    Python's global ``random``, which other threads of the process use too (a
+    Dask worker's event loop samples it to estimate result sizes), so a fit
+    seeded with ``random_state`` would get different weights depending on what
+    ran beside it. Inside :func:`layer_seeds_from` this thread draws from its own
+    generator instead; everywhere else, from ``random`` as before.
+    """
+
+    def __getattr__(self, name):
+        generator = getattr(_layer_seed_state, "generator", None)
+        return getattr(random if generator is None else generator, name)
+
+
+@contextlib.contextmanager
+def layer_seeds_from(seed):
+    """Within the block, layers built by this thread get seeds derived from ``seed`` only.
+
+    Parameters
+    ----------
+    seed : int
+        Seeds a generator private to the calling thread for the block's duration.
+    """
+    from keras.src.random import seed_generator  # where Keras draws default seeds
+
+    with _layer_seed_source_lock:
+        if getattr(seed_generator, "python_random", None) is random:
+            seed_generator.python_random = _LayerSeedSource()
+    previous = getattr(_layer_seed_state, "generator", None)
+    _layer_seed_state.generator = random.Random(seed)
+    try:
+        yield
+    finally:
+        _layer_seed_state.generator = previous
 
 
 #: Environment variable giving TensorFlow's thread count in processes that fit or
