@@ -7,6 +7,7 @@ or loaded.
 __version__ = "0.1.0.dev0"
 
 from ._estimator import AutoencoderColorizer  # noqa: E402
+from ._keras_training import TrainingDivergedError  # noqa: E402
 from ._pretrained import load_pretrained  # noqa: E402
 from ._transformers import GrayscaleToRGB, RGBToGrayscale  # noqa: E402
 
@@ -14,6 +15,7 @@ __all__ = [
     "AutoencoderColorizer",
     "GrayscaleToRGB",
     "RGBToGrayscale",
+    "TrainingDivergedError",
     "load_pretrained",
     "__version__",
 ]

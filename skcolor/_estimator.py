@@ -1,9 +1,13 @@
 """``AutoencoderColorizer``: a Keras convolutional autoencoder as a scikit-learn estimator."""
 
+import functools
 import json
+import math
 import os
 import tempfile
+import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import __version__
 from ._image import as_float32, resize_batch, restore_dtype
 from ._keras_training import LOSSES, OPTIMIZERS, layer_seeds_from
-from ._params import Interval, IntTuple, Options, RandomState, validate_params
+from ._params import FilePath, Interval, IntTuple, Options, RandomState, validate_params
 from ._validation import check_consistent_length, check_images
 from .architectures import ARCHITECTURES, FULLY_CONVOLUTIONAL, min_input_size
 from .color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
@@ -23,9 +27,18 @@ from .metrics import psnr
 __all__ = ["AutoencoderColorizer"]
 
 # Name of the estimator's own record inside a saved ``.keras`` archive, and the
-# version of that record's layout (bumped when load can no longer read older files).
+# version of that record's layout. Compatibility rule: ``load`` reads the formats in
+# _READABLE_FORMATS. A change an older reader can ignore keeps the number (a new
+# optional key; a new parameter, whose default then applies to older files); any
+# other change bumps it. A file of another format, or with parameters this skcolor
+# does not know, is refused with both skcolor versions named.
 _PARAMS_ENTRY = "skcolor.json"
 _SAVE_FORMAT = 1
+_READABLE_FORMATS = (1,)
+# Keys of the record that load cannot do without, and the JSON types of all keys.
+_RECORD_KEYS = ("params", "input_shape_", "history_", "chroma_quantizer_")
+_RECORD_TYPES = {"params": dict, "input_shape_": list, "history_": dict,
+                 "chroma_quantizer_": (dict, type(None)), "fitted_params": dict}
 
 # Images per forward pass in predict: large enough to amortise Keras' per-batch
 # overhead, small enough to keep memory modest.
@@ -123,6 +136,24 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         generators (``keras.utils.set_random_seed``).
     verbose : int, default=0
         0 is silent; 1 and 2 show Keras' progress (bar or one line per epoch).
+    warm_start : bool, default=False
+        If True and the estimator is fitted (by ``fit`` or :meth:`load`), ``fit``
+        continues training the fitted network from its current weights; ``epochs``
+        counts the new epochs and ``history_`` is extended. The optimizer's state
+        (step count, moments, learning rate as lowered by the schedule) carries on
+        when ``optimizer`` and ``learning_rate`` are unchanged and the model kept
+        its optimizer; otherwise a fresh optimizer starts at ``learning_rate``. The
+        parameters that shape the network (``architecture``, ``color_space``,
+        ``filters``, ``dropout``, ``l1``, ``l2``, ``loss``, and ``latent_dim`` for
+        ``"seed"``, ``rebalance`` for ``"rebalanced_crossentropy"``) must be those
+        it was fitted with, else ``fit`` raises ``ValueError``; the chroma classes
+        are kept. The learning-rate schedule and early stopping count afresh.
+    checkpoint_path : str, path-like or None, default=None
+        A ``.keras`` file that ``fit`` writes with :meth:`save` (atomically,
+        optimizer included) after every finished epoch and once more when it
+        returns, so the file always holds the estimator's latest state. Resume with
+        ``AutoencoderColorizer.load(path).set_params(warm_start=True).fit(X, y)``.
+        Its folder must exist and be writable; an existing file is replaced.
 
     Attributes
     ----------
@@ -137,7 +168,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         The chroma classes and their weights, for ``"rebalanced_crossentropy"``.
     history_ : dict of str to list of float
         Per-epoch ``loss``, ``val_loss`` (when ``validation_fraction > 0``) and
-        ``learning_rate``.
+        ``learning_rate``, over all ``warm_start`` fits; only finished epochs.
 
     See Also
     --------
@@ -154,6 +185,18 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     Fitted estimators pickle (the Keras model travels as ``.keras`` bytes).
     Unpickling runs code: load pickles only from sources you trust. For files to
     share, use :meth:`save` and :meth:`load`, which use Keras' safe mode.
+
+    Training faults: if the loss, the validation loss or a weight becomes NaN or
+    infinite, ``fit`` stops at once and raises
+    :class:`~skcolor.TrainingDivergedError`, naming the epoch and batch. The
+    estimator then keeps the weights and optimizer state of the last epoch that
+    ended finite (with ``warm_start``, at least those it started from); a fresh
+    ``fit`` that diverges before its first epoch ends leaves it unfitted. If ``fit``
+    is interrupted (Ctrl-C, ``KeyboardInterrupt``) after an epoch has finished, it
+    restores the weights of the epoch with the lowest monitored loss (``val_loss``,
+    or ``loss`` without validation), keeps the finished epochs in ``history_``,
+    warns, and returns the fitted estimator. A fresh ``fit`` interrupted before its
+    first epoch ends leaves the estimator unfitted and lets the interrupt through.
 
     Examples
     --------
@@ -188,6 +231,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         "rebalance": [Interval(float, 0, 1, closed="right")],
         "random_state": [RandomState()],
         "verbose": [Interval(int, 0, 2), Options(False, True)],
+        "warm_start": [Options(False, True)],
+        "checkpoint_path": [FilePath(".keras"), Options(None)],
     }
 
     def __init__(
@@ -215,6 +260,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         rebalance=0.5,
         random_state=None,
         verbose=0,
+        warm_start=False,
+        checkpoint_path=None,
     ):
         self.architecture = architecture
         self.color_space = color_space
@@ -238,6 +285,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.rebalance = rebalance
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.checkpoint_path = checkpoint_path
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None):
@@ -254,16 +303,27 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         Returns
         -------
         self : AutoencoderColorizer
+
+        Raises
+        ------
+        TrainingDivergedError
+            If the loss became NaN or infinite; what the estimator keeps is in the
+            class's Notes, as is what a ``KeyboardInterrupt`` does.
         """
         self._validate_params()
         gray, rgb = self._validate_training_data(X, y)
+        warm = self._check_warm_start(gray.shape[1:3])
         seed = self._initialize_random_state()
-        inputs, targets, weights = self._prepare_training_arrays(gray, rgb)
-        self.input_shape_ = self._network_input_shape(inputs.shape[1:3])
-        with layer_seeds_from(seed):  # not from Python's random, shared with other threads
-            self.model_ = self._build_model(self.input_shape_)
-        self._compile_model()
-        self.history_ = self._train(inputs, targets, weights, seed)
+        inputs, targets, weights = self._prepare_training_arrays(gray, rgb, warm=warm)
+        if not warm:
+            self.input_shape_ = self._network_input_shape(inputs.shape[1:3])
+            with layer_seeds_from(seed):  # not from Python's random, shared with other threads
+                self.model_ = self._build_model(self.input_shape_)
+            self.history_ = {}
+        if not (warm and self._optimizer_carries_on()):
+            self._compile_model()
+        self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
+        self._train(inputs, targets, weights, seed, fresh=not warm)
         return self
 
     def _validate_params(self):
@@ -273,6 +333,60 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
                 f"loss={_CLASSIFICATION_LOSS!r} classifies chroma, so it needs a color space "
                 f"that keeps the luminance ('ycbcr' or 'lab'); got color_space={self.color_space!r}."
             )
+        if self.checkpoint_path is not None:
+            folder = Path(self.checkpoint_path).parent
+            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+                raise ValueError(
+                    f"checkpoint_path={os.fspath(self.checkpoint_path)!r}: its folder "
+                    f"{str(folder)!r} is missing or not writable; expected a .keras path "
+                    "in an existing, writable folder."
+                )
+
+    def _network_params(self):
+        """The parameters that fit bakes into the network and the chroma classes."""
+        params = {name: getattr(self, name)
+                  for name in ("architecture", "color_space", "dropout", "l1", "l2", "loss")}
+        params["filters"] = self._filters
+        if self.architecture == "seed":
+            params["latent_dim"] = self.latent_dim
+        if self.loss == _CLASSIFICATION_LOSS:
+            params["rebalance"] = self.rebalance
+        return params
+
+    def _optimizer_params(self):
+        return {"optimizer": self.optimizer, "learning_rate": self.learning_rate}
+
+    def _fitted_with(self):
+        # Pickles from before _fitted_params_ existed: trust the current parameters.
+        return getattr(self, "_fitted_params_", None) or {
+            **self._network_params(), **self._optimizer_params()}
+
+    def _check_warm_start(self, size):
+        """Whether this fit continues training; refuses what the fitted network can't take."""
+        if not (self.warm_start and self.__sklearn_is_fitted__()):
+            return False
+        fitted = self._fitted_with()
+        changed = [f"{name}={value!r} (fitted with {fitted.get(name)!r})"
+                   for name, value in self._network_params().items() if fitted.get(name) != value]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues training the fitted network, which these "
+                f"parameters would change: {', '.join(changed)}. Set them back, or set "
+                "warm_start=False to train a new network."
+            )
+        if self._network_input_shape(size) != tuple(self.input_shape_):
+            height, width = self.input_shape_[:2]
+            raise ValueError(
+                f"warm_start=True: the fitted {self.architecture!r} network takes "
+                f"{height}×{width} images; got {size[0]}×{size[1]}."
+            )
+        return True
+
+    def _optimizer_carries_on(self):
+        """Whether a warm start keeps the model's optimizer and its state."""
+        fitted = self._fitted_with()
+        return getattr(self.model_, "optimizer", None) is not None and all(
+            fitted.get(name) == value for name, value in self._optimizer_params().items())
 
     @property
     def _filters(self):
@@ -320,14 +434,19 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         set_random_seed(seed)
         return seed
 
-    def _prepare_training_arrays(self, gray, rgb):
-        """Network inputs, targets and per-pixel loss weights (or None)."""
+    def _prepare_training_arrays(self, gray, rgb, *, warm=False):
+        """Network inputs, targets and per-pixel loss weights (or None).
+
+        A warm start keeps the fitted chroma classes: they are the network's outputs.
+        """
         inputs = as_float32(gray)
         targets = COLOR_SPACES[self.color_space].encode(rgb)
-        self.chroma_quantizer_ = None
-        if self.loss != _CLASSIFICATION_LOSS:
+        if not warm:
+            self.chroma_quantizer_ = None
+            if self.loss == _CLASSIFICATION_LOSS:
+                self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
+        if self.chroma_quantizer_ is None:
             return inputs, targets, None
-        self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
         classes, weights = self.chroma_quantizer_.encode(targets)
         return inputs, classes, weights
 
@@ -361,9 +480,31 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             loss=LOSSES[self.loss],
         )
 
-    def _train(self, inputs, targets, weights, seed):
-        """Run Keras' ``fit`` and return the per-epoch history as a plain dict."""
+    def _make_callbacks(self, monitor):
+        """Keras callbacks for ``fit``: learning-rate schedule, early stopping and the
+        learning-rate log, watching ``monitor`` (``"val_loss"`` or ``"loss"``).
+
+        Override to add callbacks; skcolor's training monitor (divergence,
+        interruption, checkpoints) runs after them.
+        """
         from ._keras_training import make_callbacks
+
+        return make_callbacks(
+            monitor=monitor,
+            lr_patience=self.lr_patience,
+            lr_factor=self.lr_factor,
+            min_lr=self.min_lr,
+            early_stopping=self.early_stopping,
+            verbose=self.verbose,
+        )
+
+    def _train(self, inputs, targets, weights, seed, *, fresh=True):
+        """Run Keras' ``fit``, extend ``history_``, and recover from faults.
+
+        ``fresh`` is False for a warm start: ``history_`` then continues, and a
+        failure falls back to the state training started from.
+        """
+        from ._keras_training import NonFiniteValue, make_training_monitor
 
         validation_data = None
         if self.validation_fraction > 0:
@@ -376,26 +517,101 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
                 validation_data += (weights[val_index],)
                 weights = weights[train_index]
             inputs, targets = inputs[train_index], targets[train_index]
-        callbacks = make_callbacks(
-            monitor="val_loss" if validation_data is not None else "loss",
-            lr_patience=self.lr_patience,
-            lr_factor=self.lr_factor,
-            min_lr=self.min_lr,
-            early_stopping=self.early_stopping,
-            verbose=self.verbose,
+        monitored = "val_loss" if validation_data is not None else "loss"
+        previous = self.history_
+        checkpoint = (None if self.checkpoint_path is None
+                      else functools.partial(self._write_checkpoint, previous))
+        monitor = make_training_monitor(monitor=monitored, on_epoch_recorded=checkpoint)
+        initial_epoch = _n_epochs(previous)
+        try:
+            self.model_.fit(
+                inputs,
+                targets,
+                sample_weight=weights,
+                batch_size=self.batch_size,
+                initial_epoch=initial_epoch,
+                epochs=initial_epoch + self.epochs,
+                validation_data=validation_data,
+                callbacks=[*self._make_callbacks(monitored), monitor],
+                shuffle=True,
+                verbose=int(self.verbose),
+            )
+        except NonFiniteValue as exc:
+            self._recover_from_divergence(exc, monitor, previous, fresh=fresh)
+        except KeyboardInterrupt:
+            if not self._recover_from_interrupt(monitor, previous, monitored, fresh=fresh):
+                raise
+        except Exception:
+            # Never leave an untrained network looking fitted.
+            if fresh:
+                self._forget_fit()
+            elif monitor.initial_state is not None:
+                self._restore_training_state(monitor.initial_state)
+                self.history_ = previous
+            raise
+        else:
+            self.history_ = _extend_history(previous, monitor.history)
+        if self.checkpoint_path is not None:
+            self.save(self.checkpoint_path)  # early stopping or an interrupt restored weights
+
+    def _write_checkpoint(self, previous_history, new_history):
+        self.history_ = _extend_history(previous_history, new_history)
+        self.save(self.checkpoint_path)
+
+    def _recover_from_divergence(self, exc, monitor, previous_history, *, fresh):
+        """Keep the last finite state, then raise TrainingDivergedError."""
+        from ._keras_training import TrainingDivergedError
+
+        where = f"epoch {exc.epoch + 1}" + ("" if exc.batch is None else f", batch {exc.batch + 1}")
+        what = ("the weights stopped being finite" if exc.what == "weights"
+                else f"the {exc.what} became {exc.value}")
+        state = monitor.last_state
+        if state is None and not fresh:
+            state = monitor.initial_state
+        if state is None:
+            self._forget_fit()
+            kept = "No epoch had finished, so the estimator is not fitted."
+        else:
+            self._restore_training_state(state)
+            self.history_ = _extend_history(previous_history, monitor.history)
+            kept = (f"The estimator keeps the weights of epoch {_n_epochs(self.history_)}, "
+                    "the last that ended with finite values.")
+        raise TrainingDivergedError(
+            f"Training diverged: {what} in {where}. Try a smaller learning_rate (it is "
+            f"{self.learning_rate:g}), optimizer='adam', or smaller l1/l2. {kept}"
+        ) from None
+
+    def _recover_from_interrupt(self, monitor, previous_history, monitored, *, fresh):
+        """Keep the best state after a KeyboardInterrupt; False if there is none."""
+        if monitor.best_state is None:
+            if fresh:
+                self._forget_fit()
+                return False
+            state, kept = monitor.initial_state, "the weights it started from"
+        else:
+            state = monitor.best_state
+            kept = (f"the weights of epoch {monitor.best_epoch + 1} (lowest {monitored}, "
+                    f"{monitor.best_value:.4g})")
+        self._restore_training_state(state)
+        self.history_ = _extend_history(previous_history, monitor.history)
+        warnings.warn(
+            f"Training interrupted after {_n_epochs(monitor.history)} of {self.epochs} "
+            f"epochs; the estimator keeps {kept}, and history_ the "
+            f"{_n_epochs(self.history_)} finished epochs.",
+            UserWarning,
+            stacklevel=4,
         )
-        history = self.model_.fit(
-            inputs,
-            targets,
-            sample_weight=weights,
-            batch_size=self.batch_size,
-            epochs=self.epochs,
-            validation_data=validation_data,
-            callbacks=callbacks,
-            shuffle=True,
-            verbose=int(self.verbose),
-        )
-        return {key: [float(v) for v in values] for key, values in history.history.items()}
+        return True
+
+    def _restore_training_state(self, state):
+        from ._keras_training import restore_training_state
+
+        if not restore_training_state(self.model_, state):
+            self._compile_model()  # the optimizer was fresh when the state was taken
+
+    def _forget_fit(self):
+        for name in ("model_", "input_shape_", "history_", "chroma_quantizer_", "_fitted_params_"):
+            self.__dict__.pop(name, None)
 
     # -------------------------------------------------------------- predict
     def predict(self, X):
@@ -548,7 +764,15 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             Destination; must end in ``.keras``.
         include_optimizer : bool, default=True
             Whether to keep the optimizer's state (twice the weights' size for
-            Adam). A model saved without it predicts the same.
+            Adam). A model saved without it predicts the same; ``warm_start``
+            then continues with a fresh optimizer.
+
+        Notes
+        -----
+        The file holds data, not code, and :meth:`load` reads it in Keras' safe
+        mode: it is the form to share. Pickles (``pickle``, ``joblib.dump``) of the
+        estimator work too, but loading a pickle runs any code it holds: unpickle
+        only files from sources you trust.
         """
         check_is_fitted(self)
         path = Path(path)
@@ -557,10 +781,14 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         params = self.get_params()
         if not (params["random_state"] is None or isinstance(params["random_state"], int)):
             params["random_state"] = None  # a RandomState object has no portable form
+        if params["checkpoint_path"] is not None:
+            params["checkpoint_path"] = os.fspath(params["checkpoint_path"])
         record = {
             "format": _SAVE_FORMAT,
             "skcolor_version": __version__,
             "params": params,
+            # What the network was built and compiled with, for warm_start's checks.
+            "fitted_params": self._fitted_with(),
             "input_shape_": list(self.input_shape_),
             "history_": self.history_,
             "chroma_quantizer_": (
@@ -593,8 +821,18 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     def load(cls, path):
         """Read an estimator written by :meth:`save`.
 
-        The Keras model is loaded with ``safe_mode=True``, so archives that would
-        run arbitrary code (Lambda layers) are refused.
+        Only data is read, never code: the Keras model is loaded with
+        ``safe_mode=True``, and no option turns that off. Refused, with a
+        ``ValueError`` saying why:
+
+        - a missing path, a folder, or a file that is not a complete zip archive
+          (truncated, damaged, or not a ``.keras`` file at all);
+        - a ``.keras`` archive without skcolor's record (a plain Keras model: load
+          it with ``keras.saving.load_model``), or with a damaged one;
+        - a file from a skcolor whose save format this one does not read, or with
+          parameters this one does not know (the message names both versions);
+        - a model with ``Lambda`` layers, or anything else Keras' safe mode refuses
+          (serialized Python code, classes from outside Keras).
 
         Parameters
         ----------
@@ -605,32 +843,161 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         -------
         estimator : AutoencoderColorizer
             Fitted, with the parameters it was saved with.
+
+        Raises
+        ------
+        ValueError
+            In each case above.
+
+        Notes
+        -----
+        Pickles are another matter: ``pickle.load`` and ``joblib.load`` run any
+        code a pickle holds. Unpickle only files from sources you trust, and share
+        models as ``.keras`` files.
         """
         import keras
 
         path = Path(path)
-        if not path.is_file():
-            raise ValueError(f"No skcolor model file at {str(path)!r}.")
-        try:
-            with zipfile.ZipFile(path) as archive:
-                record = json.loads(archive.read(_PARAMS_ENTRY))
-        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-            raise ValueError(
-                f"{str(path)!r} is not a skcolor model (a .keras file written by "
-                "AutoencoderColorizer.save)."
-            ) from exc
-        if record.get("format") != _SAVE_FORMAT:
-            raise ValueError(
-                f"{str(path)!r} was written by skcolor {record.get('skcolor_version')} in a "
-                f"format this skcolor {__version__} cannot read."
-            )
+        record = _read_record(path, cls._get_param_names())
         params = record["params"]
-        if params["filters"] is not None:
+        if params.get("filters") is not None:
             params["filters"] = tuple(params["filters"])
         estimator = cls(**params)
-        estimator.model_ = keras.saving.load_model(path, safe_mode=True)
+        estimator._validate_params()
+        try:
+            estimator.model_ = keras.saving.load_model(path, safe_mode=True)
+        except MemoryError:
+            raise
+        except Exception as exc:  # Keras reports what it refuses with many exception types
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise ValueError(
+                f"Keras could not load the model in {str(path)!r} in safe mode "
+                f"({type(exc).__name__}: {reason}). skcolor loads models in safe mode only."
+            ) from exc
         estimator.input_shape_ = tuple(record["input_shape_"])
         estimator.history_ = record["history_"]
         quantizer = record["chroma_quantizer_"]
         estimator.chroma_quantizer_ = None if quantizer is None else ChromaQuantizer.from_state(quantizer)
+        if "fitted_params" in record:  # else warm_start trusts the saved parameters
+            fitted = record["fitted_params"]
+            estimator._fitted_params_ = {**fitted, "filters": tuple(fitted.get("filters", ()))}
         return estimator
+
+
+def _n_epochs(history):
+    return max((len(values) for values in history.values()), default=0)
+
+
+def _extend_history(history, more):
+    """``history`` followed by ``more`` (dicts of per-epoch lists); NaN where one
+    lacks a key the other has (``validation_fraction`` changed between fits)."""
+    n_before, n_more = _n_epochs(history), _n_epochs(more)
+    return {
+        name: [*history.get(name, [math.nan] * n_before), *more.get(name, [math.nan] * n_more)]
+        for name in {**history, **more}
+    }
+
+
+def _read_record(path, param_names):
+    """skcolor's record in a saved ``.keras`` file, once the file is known to be
+    complete, of a readable format, and free of serialized Python code."""
+    if not path.exists():
+        raise ValueError(f"No skcolor model file at {str(path)!r}: no such file.")
+    if not path.is_file():
+        raise ValueError(f"No skcolor model file at {str(path)!r}: it is a folder, not a file.")
+    not_ours = (f"{str(path)!r} is not a skcolor model (a .keras file written by "
+                "AutoencoderColorizer.save)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            damaged_member = archive.testzip()  # reads every member: catches corrupt data
+            names = set(archive.namelist())
+            raw_record = archive.read(_PARAMS_ENTRY) if _PARAMS_ENTRY in names else None
+            raw_config = archive.read("config.json") if "config.json" in names else None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise ValueError(
+            f"{not_ours}: it is not a complete zip archive (truncated, damaged, or another "
+            "kind of file)."
+        ) from exc
+    if damaged_member is not None:
+        raise ValueError(
+            f"{str(path)!r} is damaged: its member {damaged_member!r} fails its checksum."
+        )
+    if raw_record is None:
+        hint = (" It looks like a plain Keras model: load it with keras.saving.load_model."
+                if raw_config is not None else "")
+        raise ValueError(f"{not_ours}: it has no {_PARAMS_ENTRY} record.{hint}")
+    try:
+        record = json.loads(raw_record)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        record = None
+    if not isinstance(record, dict):
+        raise ValueError(
+            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record is not a JSON object."
+        )
+    _check_format(path, record)
+    problems = [f"no {key}" for key in _RECORD_KEYS if key not in record] + [
+        f"a malformed {key}" for key, kind in _RECORD_TYPES.items()
+        if key in record and not isinstance(record[key], kind)]
+    if problems:
+        raise ValueError(
+            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record has {', '.join(problems)}."
+        )
+    unknown = sorted(set(record["params"]) - set(param_names))
+    if unknown:
+        raise ValueError(
+            f"{str(path)!r} was saved by skcolor {record.get('skcolor_version')} with parameters "
+            f"this skcolor {__version__} does not know ({', '.join(unknown)}): upgrade skcolor "
+            "to load it."
+        )
+    try:
+        code = sorted(set(_serialized_code(_parse_json(raw_config))))
+    except RecursionError:
+        code = ["a config nested too deeply to inspect"]
+    if code:
+        raise ValueError(
+            f"{str(path)!r} is refused: its model holds Python code ({', '.join(code)}), which "
+            "would run when loaded. skcolor loads models in Keras' safe mode only."
+        )
+    return record
+
+
+def _check_format(path, record):
+    saved_format, saved_version = record.get("format"), record.get("skcolor_version", "unknown")
+    if not isinstance(saved_format, int) or isinstance(saved_format, bool):
+        raise ValueError(
+            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record has no format number."
+        )
+    if saved_format in _READABLE_FORMATS:
+        return
+    if saved_format > max(_READABLE_FORMATS):
+        advice = "upgrade skcolor to load it"
+    else:
+        advice = f"load it with skcolor {saved_version}, or train it again"
+    readable = ", ".join(str(number) for number in _READABLE_FORMATS)
+    raise ValueError(
+        f"{str(path)!r} was saved by skcolor {saved_version} in save format {saved_format}; "
+        f"this skcolor {__version__} reads format {readable}: {advice}."
+    )
+
+
+def _parse_json(raw):
+    try:
+        return json.loads(raw) if raw is not None else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return None  # Keras' own loader reports a damaged config
+
+
+def _serialized_code(config):
+    """Names of the places in a Keras config that carry Python bytecode."""
+    if isinstance(config, dict):
+        kind = config.get("class_name")
+        if kind == "Lambda":
+            inner = config.get("config")
+            yield f"Lambda layer {inner.get('name') if isinstance(inner, dict) else None!r}"
+        elif kind == "__lambda__":
+            yield "a serialized Python function"
+        for value in config.values():
+            yield from _serialized_code(value)
+    elif isinstance(config, list):
+        for value in config:
+            yield from _serialized_code(value)

@@ -8,10 +8,12 @@ parameter, what it accepts and what it got.
 """
 
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Interval", "Options", "IntTuple", "RandomState", "validate_params"]
+__all__ = ["Interval", "Options", "IntTuple", "FilePath", "RandomState", "validate_params"]
 
 
 def _is_int(value):
@@ -87,6 +89,25 @@ class IntTuple:
 
     def __str__(self):
         return f"a non-empty tuple of ints >= {self.low}"
+
+
+class FilePath:
+    """A path (``str`` or ``os.PathLike``) whose file name has the extension ``suffix``.
+
+    Only the name is checked: whether the folder exists is a question for ``fit``.
+    """
+
+    def __init__(self, suffix):
+        self.suffix = suffix
+
+    def matches_type(self, value):
+        return isinstance(value, (str, os.PathLike)) and isinstance(os.fspath(value), str)
+
+    def accepts(self, value):
+        return self.matches_type(value) and Path(os.fspath(value)).suffix == self.suffix
+
+    def __str__(self):
+        return f"a path ending in {self.suffix!r}"
 
 
 class RandomState:
