@@ -8,12 +8,14 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 __all__ = [
     "UsageError",
     "CommandError",
     "positive_int",
     "int_at_least",
+    "add_model_argument",
     "check_model_path",
     "check_output_file",
     "load_colorizer",
@@ -48,6 +50,15 @@ def int_at_least(minimum):
 
 
 positive_int = int_at_least(1)
+
+
+def add_model_argument(parser):
+    """Declare ``--model PATH`` (default: the shipped model) on a subparser."""
+    parser.add_argument(
+        "--model", type=Path, metavar="PATH",
+        help="a .keras file written by AutoencoderColorizer.save "
+             "(default: the model shipped with skcolor)",
+    )
 
 
 def check_model_path(path):

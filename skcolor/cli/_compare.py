@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from ._common import (
+    add_model_argument,
     check_model_path,
     check_output_file,
     int_at_least,
@@ -36,11 +37,7 @@ def add_arguments(parser):
         "-o", "--output", type=Path, required=True, metavar="FILE",
         help="the picture to write, e.g. grid.png",
     )
-    parser.add_argument(
-        "--model", type=Path, metavar="PATH",
-        help="a .keras file written by AutoencoderColorizer.save "
-             "(default: the model shipped with skcolor)",
-    )
+    add_model_argument(parser)
     parser.add_argument(
         "--n-images", type=positive_int, default=_DEFAULT_N_IMAGES, metavar="N",
         help="rows of the picture: test images drawn (default: %(default)s)",

@@ -2,9 +2,14 @@
 
 import json
 import os
-from pathlib import Path
 
-from ._common import Progress, check_model_path, load_colorizer, positive_int
+from ._common import (
+    Progress,
+    add_model_argument,
+    check_model_path,
+    load_colorizer,
+    positive_int,
+)
 from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 
 __all__ = ["NAME", "HELP", "DESCRIPTION", "COLUMNS", "add_arguments", "run", "format_table"]
@@ -41,11 +46,7 @@ _PROGRESS_STEP = 512
 def add_arguments(parser):
     """Declare ``evaluate``'s arguments on its subparser."""
     add_data_arguments(parser)
-    parser.add_argument(
-        "--model", type=Path, metavar="PATH",
-        help="a .keras file written by AutoencoderColorizer.save "
-             "(default: the model shipped with skcolor)",
-    )
+    add_model_argument(parser)
     parser.add_argument(
         "--limit", type=positive_int, metavar="N",
         help="score N test images picked at random, the same on every run (default: all)",

@@ -1,0 +1,224 @@
+"""``skcolor train``, ``evaluate`` and ``compare`` end to end, on real CIFAR-10 images.
+
+Each command runs once in a subprocess (``python -m skcolor``), which pays
+TensorFlow's start-up: a tiny model is trained once per module and reused. The
+other runs (refusals, which stop before TensorFlow starts, and evaluate's table)
+go in-process through ``skcolor.cli.main``.
+"""
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from skcolor.cli import main
+from skcolor.cli._train import parse_parameter
+from skcolor.color import rgb_to_gray
+from skcolor.datasets import load_image_folder
+from skcolor.io import read_image
+from skcolor.metrics import luminance_psnr
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TRAIN_PER_CLASS, TEST_PER_CLASS = 8, 3
+
+
+def skcolor(*args):
+    """Run ``python -m skcolor ARGS`` in a subprocess; return the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "skcolor", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def run_main(capsys, *args):
+    """Run ``skcolor ARGS`` in this process; return ``(status, stdout, stderr)``.
+
+    Usage errors leave argparse through ``SystemExit``, as in the console script.
+    """
+    try:
+        status = main([str(arg) for arg in args])
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def dataset(shared_data, tmp_path_factory):
+    """An image-folder tree train/<class>/ (80 images) and test/<class>/ (30 images).
+
+    Real CIFAR-10 JPEGs, the first few of each class of ../shared/data/cifar10.
+    """
+    root = tmp_path_factory.mktemp("cli_commands") / "cifar"
+    for split, per_class in (("train", TRAIN_PER_CLASS), ("test", TEST_PER_CLASS)):
+        for class_folder in sorted((shared_data / "cifar10" / split).iterdir()):
+            target = root / split / class_folder.name
+            target.mkdir(parents=True)
+            for file in sorted(class_folder.iterdir())[:per_class]:
+                shutil.copy(file, target)
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(dataset):
+    """``skcolor train`` of a tiny model into a folder that does not exist yet."""
+    model = dataset.parent / "models" / "tiny.keras"
+    result = skcolor(
+        "train", "--data", dataset, "--out", model, "--limit", 64, "--epochs", 1,
+        "--filters", "8,16", "--working_size", 32, "--batch-size", 16, "--random-state", 0,
+    )
+    return result, model
+
+
+def test_train_saves_a_model_that_loads_and_colorizes(dataset, trained):
+    from skcolor import AutoencoderColorizer
+
+    result, model = trained
+    assert result.returncode == 0, result.stderr
+    assert "Training on 64 images of 32x32" in result.stdout
+    assert "val_loss" in result.stdout  # Keras' line for the epoch, and the summary
+    plot = model.with_name("tiny_loss.png")
+    assert f"Model: {model}" in result.stdout and f"Loss curves: {plot}" in result.stdout
+    assert sorted(p.name for p in model.parent.iterdir()) == ["tiny.keras", "tiny_loss.png"]
+
+    colorizer = AutoencoderColorizer.load(model)
+    params = colorizer.get_params()
+    assert (params["filters"], params["epochs"], params["working_size"]) == ((8, 16), 1, 32)
+    assert params["random_state"] == 0 and params["dropout"] == 0.2  # given, and default
+    assert len(colorizer.history_["val_loss"]) == 1
+    test = load_image_folder(dataset / "test").images
+    gray = rgb_to_gray(test)
+    colorized = colorizer.predict(gray)
+    assert colorized.shape == test.shape and colorized.dtype == test.dtype
+    assert luminance_psnr(gray, colorized) > 40  # the default keeps the input's luminance
+
+    assert plot.read_bytes().startswith(PNG_SIGNATURE)
+    height, width, channels = read_image(plot).shape
+    assert channels == 3 and min(height, width) >= 200
+
+
+def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, capsys):
+    _, model = trained
+    before = model.read_bytes()
+    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", model,
+                                "--epochs", 1)
+    assert status == 2 and "Training" not in out
+    assert f"--out {model} exists; pass --overwrite" in err
+    assert model.read_bytes() == before
+
+    fresh = model.with_name("fresh.keras")
+    for option, value in (("--dropout", 2), ("--filters", "8,x"), ("--optimizer", "adamax")):
+        status, out, err = run_main(capsys, "train", "--data", dataset, "--out", fresh,
+                                    option, value)
+        name = option[2:]
+        assert status == 2 and "skcolor train: error:" in err, err
+        assert f"The {name!r} parameter of AutoencoderColorizer must be" in err, err
+        assert "Traceback" not in err and not fresh.exists()
+
+
+@pytest.fixture(scope="module")
+def evaluation_json(dataset, trained):
+    _, model = trained
+    result = skcolor("evaluate", "--data", dataset, "--model", model, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_evaluate_json_scores_the_model_and_the_gray_baseline(dataset, trained, evaluation_json):
+    _, model = trained
+    report = evaluation_json
+    assert report["n_images"] == 10 * TEST_PER_CLASS
+    assert report["model"] == str(model) and report["data"] == str(dataset / "test")
+    model_scores, baseline = report["scores"]["model"], report["scores"]["baseline"]
+    keys = {"dataset_psnr", "mean_psnr", "ssim", "ssim_images", "colorfulness",
+            "luminance_psnr"}
+    assert set(model_scores) == set(baseline) == keys
+    assert all(math.isfinite(value) for value in [*model_scores.values(), *baseline.values()])
+    assert baseline["colorfulness"] == 0  # the gray copy has no color at all
+    assert baseline["luminance_psnr"] == 100  # capped: it is the input itself
+    assert 15 < model_scores["dataset_psnr"] < 40 and 0 < model_scores["ssim"] <= 1
+    assert model_scores["luminance_psnr"] > 40
+
+
+def test_evaluate_table_shows_the_json_figures(dataset, trained, evaluation_json, capsys):
+    # In-process: the subprocess above already ran evaluate end to end, and this
+    # process has TensorFlow loaded, so the table costs no second start-up.
+    _, model = trained
+    status, out, err = run_main(capsys, "evaluate", "--data", dataset, "--model", model)
+    assert status == 0, err
+    assert f"30 test images from {dataset / 'test'}" in out
+    assert "skcolor evaluate: 30/30 images" in err  # the progress line
+    lines = out.splitlines()
+    header = next(line for line in lines if "dataset PSNR" in line)
+    for column in ("mean PSNR", "SSIM", "colorfulness", "luminance PSNR"):
+        assert column in header
+    rows = {"model": f"model ({model})", "baseline": "baseline (gray copied to RGB)"}
+    for key, label in rows.items():
+        row = next(line for line in lines if line.startswith(label))
+        scores = evaluation_json["scores"][key]
+        assert f"{scores['dataset_psnr']:.2f} dB" in row and f"{scores['ssim']:.3f}" in row
+        assert len(row) == len(header)  # aligned columns
+
+
+def test_compare_draws_the_grid_with_the_shipped_model_and_keeps_it(dataset, capsys):
+    grid = dataset.parent / "pictures" / "grid.png"
+    result = skcolor("compare", "--data", dataset, "-o", grid, "--n-images", 3, "--seed", 1)
+    assert result.returncode == 0, result.stderr
+    assert f"3 test images from {dataset / 'test'}: {grid}" in result.stdout
+    assert grid.read_bytes().startswith(PNG_SIGNATURE)
+    height, width, _ = read_image(grid).shape
+    assert width >= 300 and 0.8 < height / width < 1.3  # three rows of three images
+    assert [p.name for p in grid.parent.iterdir()] == ["grid.png"]  # no temporary left
+
+    before = grid.read_bytes()
+    status, _, err = run_main(capsys, "compare", "--data", dataset, "-o", grid)
+    assert status == 2 and f"-o {grid} exists; pass --overwrite" in err
+    assert grid.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["evaluate", "compare"])
+def test_missing_model_is_named_before_any_work(dataset, tmp_path, capsys, command):
+    missing = tmp_path / "no-such-model.keras"
+    extra = ["-o", tmp_path / "grid.png"] if command == "compare" else []
+    status, out, err = run_main(capsys, command, "--data", dataset, "--model", missing, *extra)
+    assert status == 2 and out == ""
+    assert f"skcolor {command}: error: --model {missing}: no such file" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unusable_data_is_explained(dataset, tmp_path, capsys):
+    status, _, err = run_main(capsys, "evaluate", "--data", tmp_path / "nothing-here")
+    assert status == 2 and "no such file or folder; expected 'cifar10'" in err
+    flat = dataset / "test" / "cat"  # images, but not sorted into class folders
+    status, _, err = run_main(capsys, "evaluate", "--data", flat)
+    assert status == 2 and "holds image files but no subfolders" in err
+    (tmp_path / "train" / "cat").mkdir(parents=True)
+    status, _, err = run_main(capsys, "evaluate", "--data", tmp_path)
+    assert status == 2 and "has a train/ subfolder but no test/ subfolder" in err
+
+
+@pytest.mark.parametrize("command, expected", [
+    ("train", ["--limit N", "--dropout VALUE", "float, default=0.2", "cifar-10-batches-py"]),
+    ("evaluate", ["--json", "gray input copied to R, G and B", "--limit N"]),
+    ("compare", ["gray | colorized | true", "--n-images N", "--overwrite"]),
+])
+def test_help_describes_each_command(capsys, command, expected):
+    status, out, _ = run_main(capsys, command, "--help")
+    assert status == 0
+    for text in expected:
+        assert text in out
+
+
+@pytest.mark.parametrize("text, sequence, expected", [
+    ("32,64,128", False, (32, 64, 128)),
+    ("16", True, (16,)),
+    ("none", True, None),
+    ("None", False, None),
+    ("1e-3", False, 0.001),
+    ("2", False, 2),
+    ("huber", False, "huber"),
+])
+def test_parse_parameter(text, sequence, expected):
+    value = parse_parameter(text, sequence=sequence)
+    assert value == expected and type(value) is type(expected)
