@@ -36,7 +36,9 @@ class Interval:
     def accepts(self, value):
         if not self.matches_type(value):
             return False
-        if value != value:  # NaN
+        # NaN fails every comparison, and inf is no rate or size. (Python ints are
+        # finite, and may be too large for np.isfinite.)
+        if not isinstance(value, numbers.Integral) and not np.isfinite(value):
             return False
         low_ok = self.low is None or (
             value >= self.low if self.closed in ("both", "left") else value > self.low
@@ -62,10 +64,12 @@ class Options:
         self.values = values
 
     def matches_type(self, value):
-        return any(type(value) is type(v) for v in self.values)
+        # isinstance, so that NumPy strings (from an array of options in a grid search)
+        # pass; bool is never an option's type for an int, nor the reverse.
+        return any(isinstance(value, type(v)) for v in self.values)
 
     def accepts(self, value):
-        return any(value is v or (type(value) is type(v) and value == v) for v in self.values)
+        return any(value is v or (isinstance(value, type(v)) and value == v) for v in self.values)
 
     def __str__(self):
         return "one of " + ", ".join(repr(v) for v in self.values)

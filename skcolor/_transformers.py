@@ -95,6 +95,11 @@ class GrayscaleToRGB(_ImageTransformer):
             from ._pretrained import load_pretrained
 
             return load_pretrained()
+        if not callable(getattr(self.colorizer, "predict", None)):
+            raise TypeError(
+                "GrayscaleToRGB's colorizer must be None or a fitted estimator with a predict "
+                f"method, such as AutoencoderColorizer; got {type(self.colorizer).__name__}."
+            )
         check_is_fitted(
             self.colorizer,
             msg=(

@@ -10,11 +10,21 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_images", "check_same_shape", "check_consistent_length"]
+__all__ = [
+    "check_images",
+    "check_image",
+    "check_channels",
+    "check_same_shape",
+    "check_consistent_length",
+]
 
+_DTYPES = "dtype uint8 (0-255) or float in [0, 1]"
 _EXPECTED_FORM = (
     "a batch of images as an array of shape (n, H, W) or (n, H, W, 1) for gray, "
-    "(n, H, W, 3) for RGB, dtype uint8 (0-255) or float in [0, 1]"
+    f"(n, H, W, 3) for RGB, {_DTYPES}"
+)
+_EXPECTED_IMAGE_FORM = (
+    f"one image as an array of shape (H, W) or (H, W, 1) for gray, (H, W, 3) for RGB, {_DTYPES}"
 )
 
 
@@ -34,7 +44,9 @@ def check_images(images, *, name="X", channels=(1, 3)):
     Returns
     -------
     images : ndarray of shape (n, H, W, C)
-        A view of the input where possible, never a modified copy.
+        uint8 for integer input (whose values are checked to be 8-bit), float32
+        or float64 for float input. A view of the input where possible, never a
+        modified copy.
 
     Raises
     ------
@@ -43,34 +55,79 @@ def check_images(images, *, name="X", channels=(1, 3)):
     ValueError
         If its shape, channel count or values are not those of an image batch.
     """
-    if images is None or isinstance(images, (str, bytes, numbers.Number)):
-        raise TypeError(f"{name} must be {_EXPECTED_FORM}; got {type(images).__name__}.")
-    try:
-        array = np.asarray(images)
-    except ValueError as exc:  # ragged nested sequences
-        raise ValueError(
-            f"{name} holds images of different shapes; expected {_EXPECTED_FORM}."
-        ) from exc
-    if array.dtype.kind not in "uif":
-        raise TypeError(f"{name} has dtype {array.dtype}; expected {_EXPECTED_FORM}.")
+    return _check_image_array(images, name, channels, batch_axis=True)
 
-    if array.ndim == 3 and 1 in channels:
+
+def check_image(image, *, name="image", channels=(1, 3)):
+    """Validate one image and return it as a batch of one, ``(1, H, W, C)``.
+
+    The rules of :func:`check_images`, with messages about one image of shape
+    ``(H, W)`` or ``(H, W, C)``.
+    """
+    return _check_image_array(image, name, channels, batch_axis=False)[np.newaxis]
+
+
+def _check_image_array(images, name, channels, *, batch_axis):
+    expected = _EXPECTED_FORM if batch_axis else _EXPECTED_IMAGE_FORM
+    array = _as_numeric_array(images, name, expected)
+    shape = array.shape  # as given, for the messages
+    gray_ndim = 3 if batch_axis else 2
+    if array.ndim == gray_ndim and 1 in channels:
         array = array[..., np.newaxis]
-    if array.ndim != 4:
+    if array.ndim != gray_ndim + 1:
         raise ValueError(
-            f"{name} has {array.ndim} dimension(s) (shape {array.shape}); expected "
-            f"{_EXPECTED_FORM}."
+            f"{name} has {len(shape)} dimension(s) (shape {shape}); expected {expected}."
         )
-    n, height, width, n_channels = array.shape
-    if n == 0 or height == 0 or width == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape}); expected {_EXPECTED_FORM}.")
+    if 0 in array.shape[:-1]:
+        raise ValueError(f"{name} is empty (shape {shape}); expected {expected}.")
+    n_channels = array.shape[-1]
     if n_channels not in channels:
         wanted = " or ".join(str(c) for c in channels)
         raise ValueError(
-            f"{name} has {n_channels} channel(s) (shape {array.shape}); expected {wanted} "
+            f"{name} has {n_channels} channel(s) (shape {shape}); expected {wanted} "
             f"channel(s) on the last axis."
         )
     _check_values(array, name)
+    return _as_supported_dtype(array)
+
+
+def _as_supported_dtype(array):
+    """8-bit values in a wider int type become uint8, and float16 (or longer) float32:
+    OpenCV, and therefore the resizing and color conversions, take neither."""
+    if array.dtype.kind in "ui" and array.dtype != np.uint8:
+        return array.astype(np.uint8)
+    if array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
+        return array.astype(np.float32)
+    return array
+
+
+def check_channels(images, *, name, channels):
+    """Check the layout ``(..., H, W, channels)`` and numeric dtype of ``images``.
+
+    For the color-conversion functions, which are also called on every strip of a
+    large photo: this costs no pass over the pixels, so values are not checked.
+
+    Returns
+    -------
+    images : ndarray
+        ``np.asarray(images)``.
+    """
+    expected = f"an array of images of shape (..., H, W, {channels}), dtype uint8 or float"
+    array = _as_numeric_array(images, name, expected)
+    if array.ndim < 3 or array.shape[-1] != channels or array.size == 0:
+        raise ValueError(f"{name} has shape {array.shape}; expected {expected}.")
+    return array
+
+
+def _as_numeric_array(images, name, expected):
+    if images is None or isinstance(images, (str, bytes, numbers.Number)):
+        raise TypeError(f"{name} must be {expected}; got {type(images).__name__}.")
+    try:
+        array = np.asarray(images)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(f"{name} holds images of different shapes; expected {expected}.") from exc
+    if array.dtype.kind not in "uif":
+        raise TypeError(f"{name} has dtype {array.dtype}; expected {expected}.")
     return array
 
 

@@ -7,7 +7,8 @@ Plain NumPy/OpenCV; never imports Keras.
 import cv2
 import numpy as np
 
-from ._image import as_float32
+from ._image import as_float32, restore_dtype
+from ._validation import check_channels
 
 __all__ = [
     "rgb_to_gray",
@@ -53,16 +54,19 @@ def rgb_to_gray(rgb):
     >>> rgb_to_gray(np.array([[[[255, 0, 0]]]], dtype=np.uint8))[..., 0]
     array([[[76]]], dtype=uint8)
     """
-    rgb = np.asarray(rgb)
-    if rgb.dtype != np.uint8:
-        rgb = as_float32(rgb)
-    gray = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2GRAY)
+    rgb = check_channels(rgb, name="rgb", channels=3)
+    if rgb.dtype == np.uint8:
+        gray = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2GRAY)
+    else:
+        gray = cv2.cvtColor(_tall(as_float32(rgb)), cv2.COLOR_RGB2GRAY)
+        if rgb.dtype.kind in "ui":  # other 8-bit values held in wider ints: uint8 too
+            gray = restore_dtype(gray, np.uint8)
     return gray.reshape(*rgb.shape[:-1], 1)
 
 
 def gray_to_rgb(gray):
     """Copy a gray ``(n, H, W, 1)`` batch into the R, G and B channels."""
-    gray = np.asarray(gray)
+    gray = check_channels(gray, name="gray", channels=1)
     return np.repeat(gray, 3, axis=-1)
 
 
@@ -72,7 +76,7 @@ def rgb_to_ycbcr(rgb):
 
     Y is exactly :func:`rgb_to_gray`'s luma; Cb and Cr are centred on 0.5.
     """
-    rgb = as_float32(rgb)
+    rgb = as_float32(check_channels(rgb, name="rgb", channels=3))
     luma = rgb @ np.asarray(BT601_WEIGHTS, dtype=np.float32)
     cb = (rgb[..., 2] - luma) * np.float32(0.5 / (1 - BT601_WEIGHTS[2])) + np.float32(0.5)
     cr = (rgb[..., 0] - luma) * np.float32(0.5 / (1 - BT601_WEIGHTS[0])) + np.float32(0.5)
@@ -81,6 +85,13 @@ def rgb_to_ycbcr(rgb):
 
 def ycbcr_to_rgb(luma, chroma):
     """RGB in [0, 1] (float32, clipped) from luma ``(..., 1)`` and Cb, Cr ``(..., 2)``."""
+    luma = check_channels(luma, name="luma", channels=1)
+    chroma = check_channels(chroma, name="chroma", channels=2)
+    if luma.shape[:-1] != chroma.shape[:-1]:
+        raise ValueError(
+            f"luma and chroma must hold images of the same size; got shapes {luma.shape} "
+            f"and {chroma.shape}."
+        )
     kr, kg, kb = BT601_WEIGHTS
     cb = chroma[..., 0] - np.float32(0.5)
     cr = chroma[..., 1] - np.float32(0.5)
@@ -93,14 +104,14 @@ def ycbcr_to_rgb(luma, chroma):
 
 def rgb_to_lab(rgb):
     """CIELAB (D65) of RGB images: L* in [0, 100], a*, b* roughly in [-110, 110]."""
-    rgb = as_float32(rgb)
+    rgb = as_float32(check_channels(rgb, name="rgb", channels=3))
     lab = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2Lab)
     return lab.reshape(rgb.shape)
 
 
 def lab_to_rgb(lab):
     """RGB in [0, 1] (float32, clipped) of CIELAB images."""
-    lab = np.asarray(lab, dtype=np.float32)
+    lab = check_channels(lab, name="lab", channels=3).astype(np.float32, copy=False)
     rgb = cv2.cvtColor(_tall(lab), cv2.COLOR_Lab2RGB)
     return np.clip(rgb.reshape(lab.shape), 0.0, 1.0)
 

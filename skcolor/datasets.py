@@ -202,6 +202,10 @@ def load_cifar10(path=None):
 # --- image folders ---------------------------------------------------------------
 
 
+def _is_positive_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
+
+
 def _check_size(size):
     if size is None:
         return None
@@ -209,15 +213,13 @@ def _check_size(size):
         height, width = size
     except (TypeError, ValueError):
         height = width = None
-    if not all(isinstance(v, numbers.Integral) and v > 0 for v in (height, width)):
+    if not all(_is_positive_int(v) for v in (height, width)):
         raise ValueError(f"size must be None or (height, width), two positive ints; got {size!r}.")
     return int(height), int(width)
 
 
 def _check_max_per_class(max_per_class):
-    if max_per_class is not None and not (
-        isinstance(max_per_class, numbers.Integral) and max_per_class > 0
-    ):
+    if max_per_class is not None and not _is_positive_int(max_per_class):
         raise ValueError(f"max_per_class must be None or a positive int; got {max_per_class!r}.")
     return max_per_class
 

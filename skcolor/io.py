@@ -7,18 +7,28 @@ imports Keras.
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from ._image import as_float32, restore_dtype
-from ._validation import check_images
+from ._validation import check_image
 
-__all__ = ["IMAGE_SUFFIXES", "read_image", "write_image"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_image", "write_image"]
 
 #: File suffixes (lower case) that :func:`read_image` and :func:`write_image` handle.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+
+#: Largest image, in pixels (height × width), that :func:`read_image` decodes.
+#: A file of a few kilobytes can declare billions of pixels (a "decompression
+#: bomb"); the size is read from the file's header and checked before decoding.
+#: The value is Pillow's: 178,956,970 pixels, 537 MB as 8-bit RGB. Assign another
+#: int to ``skcolor.io.MAX_IMAGE_PIXELS`` to change it, or None to lift it
+#: (OpenCV's own limit, the ``OPENCV_IO_MAX_IMAGE_PIXELS`` environment variable,
+#: 2**30 by default, still applies).
+MAX_IMAGE_PIXELS = 178_956_970
 
 # Recent OpenCV versions decode straight to RGB, saving a conversion per image; older
 # versions decode to BGR, which read_image converts.
@@ -27,16 +37,17 @@ _READ_FLAGS = {
     "rgb": cv2.IMREAD_COLOR if _RGB_FLAG is None else _RGB_FLAG,
     "gray": cv2.IMREAD_GRAYSCALE,
 }
+_FORMATS = "PNG, JPEG, BMP or TIFF"
 
 
 def read_image(path, *, mode="rgb"):
-    """Read an image file into a uint8 array.
+    """Read a PNG, JPEG, BMP or TIFF file into a uint8 array.
 
     Parameters
     ----------
     path : str or path-like
-        The image file. Any format OpenCV decodes (PNG, JPEG, BMP, TIFF, ...);
-        non-ASCII paths work on every platform.
+        The image file, recognised by its content, not its name. Non-ASCII paths
+        work on every platform.
     mode : {"rgb", "gray"}, default="rgb"
         ``"rgb"`` gives three channels in R, G, B order (gray files are copied to
         all three); ``"gray"`` gives one luminance channel (color files are
@@ -45,15 +56,23 @@ def read_image(path, *, mode="rgb"):
     Returns
     -------
     image : ndarray of shape (H, W, 3) or (H, W, 1), dtype uint8
-        16-bit files are scaled to 8 bits; an alpha channel is dropped.
+        Upright: a JPEG's EXIF orientation is applied. 16-bit files are reduced
+        to their high byte (``value // 256``); palette files are expanded to their
+        colors; an alpha channel is dropped, not composited, so transparent pixels
+        show whatever color they store.
 
     Raises
     ------
+    TypeError
+        If ``path`` is not a str or path-like, or ``mode`` not a str.
     ValueError
-        If ``mode`` is unknown, or the file is empty or not an image OpenCV can
-        decode. The message names the file.
+        If ``mode`` is unknown; if the file is empty, truncated, damaged, not a
+        PNG, JPEG, BMP or TIFF file, or not a regular file; or if its header
+        declares more than :data:`MAX_IMAGE_PIXELS` pixels (checked before
+        decoding). The message names the file.
     OSError
-        If the file cannot be opened (``FileNotFoundError`` when it is missing).
+        If the file cannot be opened: ``FileNotFoundError`` when it is missing,
+        ``IsADirectoryError`` for a folder, ``PermissionError``.
 
     See Also
     --------
@@ -68,28 +87,152 @@ def read_image(path, *, mode="rgb"):
     >>> read_image(path).shape, read_image(path)[0, 0]
     ((2, 3, 3), array([255,   0,   0], dtype=uint8))
     """
-    if mode not in _READ_FLAGS:
-        raise ValueError(f"mode must be one of {sorted(_READ_FLAGS)}; got {mode!r}.")
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        # An int would be taken by open() as a file descriptor.
+        raise TypeError(f"path must be a str or path-like naming an image file; got "
+                        f"{type(path).__name__}.")
+    if not isinstance(mode, str) or mode not in _READ_FLAGS:
+        error = ValueError if isinstance(mode, str) else TypeError
+        raise error(f"mode must be one of {sorted(_READ_FLAGS)}; got {mode!r}.")
+    name = os.fsdecode(path)
+    if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+        # A named pipe or a device would block or never end; open() names folders itself.
+        raise ValueError(f"{name!r} is not a regular file; expected an image file.")
     # Bytes + imdecode instead of cv2.imread: imread cannot open non-ASCII paths on
     # Windows and returns None without saying why. A plain read costs less than half
     # of np.fromfile, which matters when a dataset has 60,000 tiny files.
     with open(path, "rb") as file:
-        data = np.frombuffer(file.read(), dtype=np.uint8)
-    image = None
-    if data.size:
-        try:
-            # IMREAD_COLOR/GRAYSCALE also scale 16-bit data to 8 bits and apply the
-            # EXIF orientation, which IMREAD_UNCHANGED would not.
-            image = cv2.imdecode(data, _READ_FLAGS[mode])
-        except cv2.error as exc:
-            raise ValueError(f"Cannot decode {os.fspath(path)!r} as an image: {exc}") from exc
+        data = file.read()
+    _check_declared_size(data, name)
+    try:
+        # IMREAD_COLOR/GRAYSCALE also reduce 16-bit data to 8 bits and apply the
+        # EXIF orientation, which IMREAD_UNCHANGED would not. (IMREAD_ANYDEPTH would
+        # keep 16 bits, but OpenCV 5 scrambles 16-bit RGB TIFFs with it.)
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), _READ_FLAGS[mode])
+    except cv2.error as exc:
+        raise ValueError(f"Cannot decode {name!r} as an image: {exc}") from exc
     if image is None:
-        raise ValueError(f"{os.fspath(path)!r} is empty or not an image file OpenCV can read.")
+        raise ValueError(
+            f"{name!r} is truncated or damaged, or a {_FORMATS} variant OpenCV cannot decode."
+        )
     if mode == "gray":
         return image[:, :, np.newaxis]
     if _RGB_FLAG is None:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
     return image
+
+
+def _check_declared_size(data, name):
+    """Refuse a file that is not a supported image, or declares too many pixels."""
+    if not data:
+        raise ValueError(f"{name!r} is empty (0 bytes); expected a {_FORMATS} image.")
+    for signatures, header_size in _HEADER_READERS:
+        if data.startswith(signatures):
+            break
+    else:
+        raise ValueError(f"{name!r} is not a {_FORMATS} image: its content does not start "
+                         "like one.")
+    try:
+        height, width = header_size(data)
+    except (IndexError, ValueError):
+        raise ValueError(f"{name!r} is truncated or damaged: its header is incomplete.") from None
+    limit = MAX_IMAGE_PIXELS
+    if limit is not None and height * width > limit:
+        raise ValueError(
+            f"{name!r} declares {width}×{height} = {width * height:,} pixels, more than "
+            f"skcolor.io.MAX_IMAGE_PIXELS = {limit:,} (a guard against decompression "
+            "bombs). If you trust the file, raise that limit."
+        )
+
+
+# Minimal header readers: (height, width) from the bytes of a file, or IndexError /
+# ValueError when the header is cut short or malformed. Only the size is read.
+
+
+def _number(data, start, size, order):
+    if start + size > len(data):
+        raise IndexError("header cut short")
+    return int.from_bytes(data[start:start + size], order)
+
+
+def _png_size(data):
+    if data[12:16] != b"IHDR":
+        raise ValueError("no IHDR chunk first")
+    return _number(data, 20, 4, "big"), _number(data, 16, 4, "big")
+
+
+# Start-of-frame markers (SOF0-SOF15 except DHT, JPG and DAC), which carry the size.
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_STANDALONE = frozenset([0x01, *range(0xD0, 0xD9)])  # no length field
+
+
+def _jpeg_size(data):
+    position = 2  # after SOI
+    while True:
+        if _number(data, position, 1, "big") != 0xFF:
+            raise ValueError("no marker where one should be")
+        marker = _number(data, position + 1, 1, "big")
+        if marker == 0xFF:  # fill byte
+            position += 1
+        elif marker in _JPEG_STANDALONE:
+            position += 2
+        elif marker in _JPEG_FRAMES:
+            return _number(data, position + 5, 2, "big"), _number(data, position + 7, 2, "big")
+        elif marker in (0xD9, 0xDA):  # end of image, or scan data, before any frame header
+            raise ValueError("no frame header")
+        else:
+            position += 2 + _number(data, position + 2, 2, "big")
+
+
+_BMP_HEADER_SIZES = frozenset([12, 40, 52, 56, 64, 108, 124])
+
+
+def _bmp_size(data):
+    header_size = _number(data, 14, 4, "little")
+    if header_size not in _BMP_HEADER_SIZES:
+        raise ValueError("unknown BMP header")
+    if header_size == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
+        return _number(data, 20, 2, "little"), _number(data, 18, 2, "little")
+    _number(data, 22, 4, "little")  # raises if the header is cut short
+    width = int.from_bytes(data[18:22], "little", signed=True)
+    height = int.from_bytes(data[22:26], "little", signed=True)  # negative: top-down
+    return abs(height), abs(width)
+
+
+# TIFF field types that can hold ImageWidth (256) and ImageLength (257): SHORT,
+# LONG, and BigTIFF's LONG8, with their sizes in bytes.
+_TIFF_INT_SIZES = {3: 2, 4: 4, 16: 8}
+
+
+def _tiff_size(data):
+    """Size of the first image (the one OpenCV decodes) of a TIFF or BigTIFF file."""
+    order = "little" if data[:2] == b"II" else "big"
+    big = _number(data, 2, 2, order) == 43
+    # Classic TIFF: 4-byte offsets, 2-byte entry count, 12-byte entries; BigTIFF: 8, 8, 20.
+    offset_size, count_size, entry_size = (8, 8, 20) if big else (4, 2, 12)
+    directory = _number(data, 8 if big else 4, offset_size, order)
+    found = {}
+    for i in range(_number(data, directory, count_size, order)):
+        entry = directory + count_size + i * entry_size
+        tag = _number(data, entry, 2, order)
+        if tag in (256, 257):
+            field_type = _number(data, entry + 2, 2, order)
+            if field_type not in _TIFF_INT_SIZES:
+                raise ValueError("image size of an unexpected type")
+            # The value is stored in the entry itself, left-justified.
+            value_at = entry + 4 + offset_size
+            found[tag] = _number(data, value_at, _TIFF_INT_SIZES[field_type], order)
+            if len(found) == 2:
+                return found[257], found[256]
+    raise ValueError("no image size")
+
+
+_HEADER_READERS = (
+    (b"\x89PNG\r\n\x1a\n", _png_size),
+    (b"\xff\xd8\xff", _jpeg_size),
+    (b"BM", _bmp_size),
+    ((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"), _tiff_size),
+)
 
 
 def write_image(path, image):
@@ -132,8 +275,7 @@ def write_image(path, image):
             f"Cannot write {os.fspath(path)!r}: unknown image suffix {path.suffix!r}; "
             f"use one of {', '.join(IMAGE_SUFFIXES)}."
         )
-    # check_images validates shape, dtype and range for a batch; add the batch axis.
-    image = check_images(np.asarray(image)[np.newaxis], name="image")[0]
+    image = check_image(image, name="image")[0]
     if image.dtype != np.uint8:
         image = restore_dtype(as_float32(image), np.uint8)
     if image.shape[-1] == 3:

@@ -6,6 +6,8 @@ the figures do not depend on the dtype. Accumulation is in float64. The definiti
 follow DESIGN §6 and are used everywhere skcolor reports a number.
 """
 
+import numbers
+
 import numpy as np
 from sklearn.metrics import make_scorer
 
@@ -161,6 +163,11 @@ def luminance_psnr(gray, rgb):
 
     gray = check_images(gray, name="gray", channels=(1,))
     rgb = check_images(rgb, name="rgb", channels=(3,))
+    if gray.shape[:3] != rgb.shape[:3]:
+        raise ValueError(
+            f"gray and rgb must hold as many images of the same size; got shapes {gray.shape} "
+            f"and {rgb.shape}."
+        )
     return psnr(as_float32(gray), rgb_to_gray(as_float32(rgb)))
 
 
@@ -175,7 +182,7 @@ def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
         True and colorized images.
     ssim_images : int, default=2000
         SSIM is computed over the first ``ssim_images`` images only (it is the
-        slow one).
+        slow one); at least 1.
 
     Returns
     -------
@@ -183,6 +190,14 @@ def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
         ``dataset_psnr``, ``mean_psnr``, ``ssim``, ``ssim_images``, ``colorfulness``
         (of ``y_pred``) and ``luminance_psnr``.
     """
+    if not (isinstance(ssim_images, numbers.Integral) and not isinstance(ssim_images, bool)):
+        raise TypeError(f"ssim_images must be a positive int; got {type(ssim_images).__name__}.")
+    if ssim_images < 1:
+        raise ValueError(f"ssim_images must be a positive int; got {ssim_images}.")
+    # Validated here, not only inside each metric, so that slicing works on any array-like.
+    gray = check_images(gray, name="gray", channels=(1,))
+    y_true = check_images(y_true, name="y_true", channels=(3,))
+    y_pred = check_images(y_pred, name="y_pred", channels=(3,))
     n_ssim = min(ssim_images, len(y_true))
     return {
         "dataset_psnr": dataset_psnr(y_true, y_pred),
@@ -195,6 +210,9 @@ def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
 
 
 # Scorers for GridSearchCV(scoring=...): estimator.predict(X) is compared with y.
+#: Scorer of mean PSNR (:func:`psnr`), higher is better.
 psnr_scorer = make_scorer(psnr)
+#: Scorer of mean SSIM (:func:`ssim`), higher is better.
 ssim_scorer = make_scorer(ssim)
+#: Scorer of the negated :func:`mean_squared_error`, so that higher is better.
 neg_mse_scorer = make_scorer(mean_squared_error, greater_is_better=False)
