@@ -116,6 +116,13 @@ def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, ca
         assert f"The {name!r} parameter of AutoencoderColorizer must be" in err, err
         assert "Traceback" not in err and not fresh.exists()
 
+    # What fit checks against the data is reported as cleanly.
+    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", fresh, "--limit", 16,
+                                "--image-size", 30, "--architecture", "seed", "--filters", "8,16")
+    assert status == 2 and "Training on 16 images of 30x30" in out
+    assert "skcolor train: error:" in err and "multiples of 4" in err and "30" in err, err
+    assert not fresh.exists()
+
 
 @pytest.fixture(scope="module")
 def evaluation_json(dataset, trained):
@@ -218,6 +225,7 @@ def test_help_describes_each_command(capsys, command, expected):
     ("1e-3", False, 0.001),
     ("2", False, 2),
     ("huber", False, "huber"),
+    ("True", False, True),
 ])
 def test_parse_parameter(text, sequence, expected):
     value = parse_parameter(text, sequence=sequence)

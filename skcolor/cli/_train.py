@@ -8,7 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import UsageError, check_output_file, positive_int, render_figure
+from ._common import (
+    CommandError,
+    UsageError,
+    check_output_file,
+    positive_int,
+    render_figure,
+    report,
+)
 from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 
 __all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run", "parse_parameter"]
@@ -26,10 +33,11 @@ a PNG next to the model (MODEL_loss.png, or --plot PATH).
 
 Every parameter of AutoencoderColorizer is an option, written --name VALUE
 (underscores or dashes), e.g. --epochs 20 --filters 32,64,128 --dropout 0.1
---loss huber --early-stopping none. VALUE is read as None ('none'), an integer,
-a number, a comma-separated tuple, or else a string; the estimator checks it
-before any data is read. The options not given keep the estimator's defaults,
-except --verbose, which defaults to 2 (one line per epoch; 1 on a terminal).
+--loss huber --early-stopping none. VALUE is read as None ('none'), a bool
+('true', 'false'), an integer, a number, a comma-separated tuple, or else a
+string; the estimator checks it before any data is read. The options not given
+keep the estimator's defaults, except --verbose, which defaults to 2 (one line
+per epoch; 1 on a terminal).
 
 MODEL and the plot are never replaced without --overwrite: the command stops
 before training if either exists. The model is written to a temporary file and
@@ -107,14 +115,15 @@ def parse_parameter(text, *, sequence=False):
     ----------
     text : str
         ``none`` (any case) gives None; text with a comma gives a tuple of its
-        comma-separated items; else an int, a float, or the text itself.
+        comma-separated items; else ``true`` or ``false`` (any case) a bool, or an
+        int, a float, or the text itself.
     sequence : bool, default=False
         Whether the parameter takes a tuple, so that a single item (``16``) gives
         a 1-tuple.
 
     Returns
     -------
-    value : None, int, float, str or tuple
+    value : None, bool, int, float, str or tuple
 
     Examples
     --------
@@ -132,6 +141,8 @@ def parse_parameter(text, *, sequence=False):
 
 def _parse_scalar(text):
     text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
     for convert in (int, float):
         try:
             return convert(text)
@@ -165,6 +176,7 @@ def _make_colorizer(args):
 
 def run(args):
     """Train on ``args.data`` and save to ``args.out``; return the exit status."""
+    from .._keras_training import TrainingDivergedError
     from ..io import IMAGE_SUFFIXES, write_image
     from ..plotting import plot_history
 
@@ -178,7 +190,13 @@ def run(args):
           f"{colorizer.epochs} epoch(s) at most.", flush=True)
 
     start = time.perf_counter()
-    colorizer.fit(images)
+    try:
+        colorizer.fit(images)
+    except TrainingDivergedError as exc:
+        report(NAME, f"{exc} Nothing was written.")
+        return 1
+    except (TypeError, ValueError) as exc:  # what fit checks against the data, before training
+        raise CommandError(str(exc)) from exc
     elapsed = time.perf_counter() - start
     last = {name: values[-1] for name, values in colorizer.history_.items() if values}
     summary = ", ".join(f"{name} {last[name]:.5g}" for name in ("loss", "val_loss") if name in last)
