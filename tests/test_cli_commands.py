@@ -8,6 +8,7 @@ go in-process through ``skcolor.cli.main``.
 
 import json
 import math
+import pickle
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import sys
 import pytest
 
 from skcolor.cli import main
+from skcolor.cli._data import load_split
 from skcolor.cli._train import parse_parameter
 from skcolor.color import rgb_to_gray
 from skcolor.datasets import load_image_folder
@@ -203,6 +205,33 @@ def test_unusable_data_is_explained(dataset, tmp_path, capsys):
     (tmp_path / "train" / "cat").mkdir(parents=True)
     status, _, err = run_main(capsys, "evaluate", "--data", tmp_path)
     assert status == 2 and "has a train/ subfolder but no test/ subfolder" in err
+
+
+def test_load_split_reads_every_local_form(dataset, tmp_path):
+    train = load_image_folder(dataset / "train").images
+    test = load_image_folder(dataset / "test").images
+    # The official python version: channels-first rows, train split over 5 batches.
+    batches = tmp_path / "cifar-10-batches-py"
+    batches.mkdir()
+    parts = dict(zip([f"data_batch_{i}" for i in range(1, 6)], train.reshape(5, 16, 32, 32, 3)))
+    parts["test_batch"] = test
+    for name, images in parts.items():
+        rows = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
+        with open(batches / name, "wb") as file:
+            pickle.dump({"data": rows, "labels": [0] * len(images)}, file, protocol=2)
+
+    for data in (batches, tmp_path, dataset):  # the folder, the folder holding it, the tree
+        images, source = load_split(str(data), "test")
+        assert (images == test).all(), source
+        images, _ = load_split(str(data), "train", limit=20, seed=3)
+        assert len(images) == 20
+        # A random pick, the same on every call, taken from the training images.
+        assert (images == load_split(str(data), "train", limit=20, seed=3)[0]).all()
+        assert all((train == image).all(axis=(1, 2, 3)).any() for image in images)
+
+    # A plain class-per-subfolder folder serves both splits; --image-size resizes.
+    images, source = load_split(str(dataset / "test"), "train", size=(16, 24))
+    assert images.shape == (len(test), 16, 24, 3) and source == str(dataset / "test")
 
 
 @pytest.mark.parametrize("command, expected", [
