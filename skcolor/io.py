@@ -56,10 +56,11 @@ def read_image(path, *, mode="rgb"):
     Returns
     -------
     image : ndarray of shape (H, W, 3) or (H, W, 1), dtype uint8
-        Upright: a JPEG's EXIF orientation is applied. 16-bit files are reduced
-        to their high byte (``value // 256``); palette files are expanded to their
-        colors; an alpha channel is dropped, not composited, so transparent pixels
-        show whatever color they store.
+        Upright: a JPEG's EXIF orientation is applied. 16-bit files are scaled
+        to 8 bits as OpenCV does it (a PNG keeps its high byte, a TIFF is rounded:
+        at most one level apart); palette files are expanded to their colors; an
+        alpha channel is dropped, not composited, so transparent pixels show
+        whatever color they store.
 
     Raises
     ------
@@ -105,9 +106,9 @@ def read_image(path, *, mode="rgb"):
         data = file.read()
     _check_declared_size(data, name)
     try:
-        # IMREAD_COLOR/GRAYSCALE also reduce 16-bit data to 8 bits and apply the
+        # IMREAD_COLOR/GRAYSCALE also scale 16-bit data to 8 bits and apply the
         # EXIF orientation, which IMREAD_UNCHANGED would not. (IMREAD_ANYDEPTH would
-        # keep 16 bits, but OpenCV 5 scrambles 16-bit RGB TIFFs with it.)
+        # keep 16 bits, but OpenCV 5.0 scrambles 16-bit RGB TIFFs with it.)
         image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), _READ_FLAGS[mode])
     except cv2.error as exc:
         raise ValueError(f"Cannot decode {name!r} as an image: {exc}") from exc

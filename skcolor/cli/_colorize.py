@@ -109,6 +109,7 @@ def run(args):
     if args.outdir.exists() and not args.outdir.is_dir():
         raise UsageError(f"-o {os.fspath(args.outdir)}: exists and is not a folder")
     check_model_path(args.model)  # before anything slow, and before Keras starts
+    _check_output_folder(args.outdir)
 
     found = find_jobs(args.inputs, args.outdir, suffixes=IMAGE_SUFFIXES)
     outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
@@ -129,6 +130,25 @@ def run(args):
         report(NAME, f"found no images to colorize in {' '.join(args.inputs)}")
         return 1
     return 1 if outcome.failed else 0
+
+
+def _check_output_folder(outdir):
+    """Create ``outdir`` and prove that it takes files, before any image is read.
+
+    Trying is the only sound test: permissions (which root ignores), read-only
+    file systems and full disks all show only when a file is created.
+    """
+    import tempfile
+
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"-o {os.fspath(outdir)}: cannot write there ({_describe(exc)}); choose a folder "
+            "you can write to"
+        ) from exc
 
 
 def _load_colorizer(args):
