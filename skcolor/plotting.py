@@ -171,6 +171,7 @@ def plot_history(history):
     2
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     series = _history_series(history)
     panels = _history_panels(series)
@@ -187,7 +188,13 @@ def plot_history(history):
             ax.legend()
         ax.grid(True, alpha=0.3)
     axes[-1].set_xlabel("epoch")
-    axes[-1].xaxis.get_major_locator().set_params(integer=True)
+    # Epochs are whole numbers; with one or two epochs the default locator would
+    # otherwise tick fractions like 0.98, and the limits stay around the points.
+    n_epochs = max(len(series[name]) for _, names in panels for name in names)
+    axes[-1].set_xticks(np.arange(1, n_epochs + 1) if n_epochs <= 10 else [])
+    if n_epochs > 10:
+        axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[-1].set_xlim(0.5, n_epochs + 0.5)
     return fig
 
 
