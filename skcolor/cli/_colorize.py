@@ -16,7 +16,16 @@ from ._common import (
 )
 from ._inputs import find_jobs
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run", "colorize_jobs", "Outcome"]
+__all__ = [
+    "NAME",
+    "HELP",
+    "DESCRIPTION",
+    "add_arguments",
+    "run",
+    "plan_jobs",
+    "colorize_jobs",
+    "Outcome",
+]
 
 NAME = "colorize"
 HELP = "colorize gray photos: files, folders and glob patterns"
@@ -39,7 +48,12 @@ and renamed, so an interrupted run never leaves a half-written image.
 
 A file that cannot be read or colorized is named on stderr and skipped while the
 others go on. Exit status: 0 when every image was colorized or skipped, 1 when
-any input failed or none was found, 2 for a usage error or an unusable --model."""
+any input failed or none was found, 2 for a usage error or an unusable --model.
+
+With --scheduler, the images are colorized by the workers of a running Dask
+cluster (pip install "skcolor[dask]"): each worker loads the model once and
+colorizes its share. The inputs, OUTDIR and --model must be visible at the same
+paths on every worker. Messages and exit status are those of a local run."""
 
 # Images read and colorized per call to predict by default: a few, to keep memory
 # bounded on large photos while the model stays loaded once.
@@ -78,6 +92,11 @@ def add_arguments(parser):
              "its colors are enlarged onto the full-size luminance (default: the "
              "model's own working_size)",
     )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="colorize on the workers of the Dask cluster whose scheduler is at ADDRESS, "
+             "such as tcp://host:8786 (default: in this process)",
+    )
 
 
 @dataclass
@@ -104,25 +123,24 @@ class Outcome:
 
 def run(args):
     """Colorize ``args.inputs`` into ``args.outdir``; return the exit status."""
-    from ..io import IMAGE_SUFFIXES
-
     if args.outdir.exists() and not args.outdir.is_dir():
         raise UsageError(f"-o {os.fspath(args.outdir)}: exists and is not a folder")
     check_model_path(args.model)  # before anything slow, and before Keras starts
     _check_output_folder(args.outdir)
 
-    found = find_jobs(args.inputs, args.outdir, suffixes=IMAGE_SUFFIXES)
-    outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
+    found, todo, outcome = plan_jobs(args.inputs, args.outdir, overwrite=args.overwrite)
     for name, reason in found.problems:
         report(NAME, f"{name}: {reason}")
-    todo = []
-    for job in found.jobs:
-        if job.target.exists() and not args.overwrite:
-            outcome.skipped.append(job)  # decided before the model is even loaded
-        else:
-            todo.append(job)
 
-    if todo:
+    if todo and args.scheduler is not None:
+        from ..parallel import colorize_jobs_on_cluster, connect
+
+        with connect(args.scheduler) as client:
+            colorize_jobs_on_cluster(
+                client, todo, outcome, model=args.model, working_size=args.working_size,
+                batch_size=args.batch_size, overwrite=args.overwrite,
+            )
+    elif todo:
         colorize_jobs(lambda: _load_colorizer(args), todo, outcome, batch_size=args.batch_size,
                       overwrite=args.overwrite)
     _summarize(args, outcome)
@@ -151,21 +169,53 @@ def _check_output_folder(outdir):
         ) from exc
 
 
+def plan_jobs(inputs, outdir, *, overwrite):
+    """Find the inputs' jobs and set aside those whose output exists.
+
+    Returns
+    -------
+    found : FoundInputs
+        What :func:`~skcolor.cli._inputs.find_jobs` found.
+    todo : list of Job
+        The jobs to colorize.
+    outcome : Outcome
+        Started with the inputs that cannot be used and the outputs kept.
+    """
+    from ..io import IMAGE_SUFFIXES
+
+    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES)
+    outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
+    todo = []
+    for job in found.jobs:
+        if job.target.exists() and not overwrite:
+            outcome.skipped.append(job)  # decided before the model is even loaded
+        else:
+            todo.append(job)
+    return found, todo, outcome
+
+
 def _load_colorizer(args):
-    colorizer = load_colorizer(args.model)
-    if args.working_size is not None:
-        # A shallow copy shares the network; the shipped model is cached per process.
-        colorizer = copy.copy(colorizer).set_params(working_size=args.working_size)
-    return colorizer
+    return with_working_size(load_colorizer(args.model), args.working_size)
 
 
-def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite):
+def with_working_size(colorizer, working_size):
+    """``colorizer``, or a shallow copy of it that runs at ``working_size`` if not None."""
+    if working_size is None:
+        return colorizer
+    # A shallow copy shares the network; the shipped model is cached per process.
+    return copy.copy(colorizer).set_params(working_size=working_size)
+
+
+def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
     """Read, colorize and write ``jobs`` in batches; record results in ``outcome``.
 
     ``load()`` returns the colorizer; it is called once, when the first readable
     image needs it, so that a run whose inputs are all unreadable never starts Keras.
+    ``progress`` (a :class:`Progress`) counts the jobs and shows failures; by
+    default a progress line on stderr.
     """
-    progress = Progress(len(jobs), f"skcolor {NAME}")
+    if progress is None:
+        progress = Progress(len(jobs), f"skcolor {NAME}")
     colorizer = None
     try:
         for start in range(0, len(jobs), batch_size):

@@ -1,0 +1,311 @@
+"""Colorize many files on a Dask cluster, and what skcolor does inside Dask workers.
+
+Hyperparameter searches need nothing from this module: scikit-learn's searches
+run on a cluster through joblib's Dask backend (``with
+joblib.parallel_backend("dask"): search.fit(X, y)``), and every fit limits
+TensorFlow's threads to its worker's share (see ``docs/scaling_out.md``).
+
+Importing this module does not import Dask; the functions that need it do, and
+say how to install it if it is missing (``pip install "skcolor[dask]"``).
+"""
+
+import functools
+import io
+import math
+import os
+import pickle
+import threading
+from pathlib import Path
+
+from ._keras_training import THREADS_VARIABLE, limit_tensorflow_threads
+
+# connect and colorize_jobs_on_cluster are what ``skcolor colorize --scheduler`` uses.
+__all__ = ["colorize_files", "THREADS_VARIABLE"]
+
+_INSTALL_HINT = 'skcolor.parallel needs Dask: pip install "skcolor[dask]"'
+# Files per task at most: enough to amortize a task's overhead, few enough that
+# the workers share a folder evenly and a lost worker loses little.
+_DEFAULT_FILES_PER_TASK = 64
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ImportError(f"{_INSTALL_HINT} ({exc})") from exc
+    return distributed
+
+
+def connect(address, *, timeout=30):
+    """A Dask client connected to the scheduler at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, such as ``"tcp://host:8786"``.
+    timeout : float, default=30
+        Seconds to wait for the scheduler.
+
+    Returns
+    -------
+    client : distributed.Client
+        Use it as a context manager to close it.
+
+    Raises
+    ------
+    ImportError
+        If Dask is not installed.
+    skcolor.cli._common.CommandError
+        If no scheduler answers at ``address``.
+    """
+    from .cli._common import CommandError
+
+    distributed = _distributed()
+    try:
+        return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CommandError(
+            f"--scheduler {address}: cannot connect to a Dask scheduler there "
+            f"({type(exc).__name__}: {exc}); start one with 'dask scheduler' and give "
+            "its address, such as tcp://host:8786."
+        ) from exc
+
+
+def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, batch_size=8,
+                   working_size=None, files_per_task=_DEFAULT_FILES_PER_TASK):
+    """Colorize image files, folders and glob patterns on the workers of a Dask cluster.
+
+    The Python form of ``skcolor colorize INPUT... -o OUT_DIR --scheduler ADDRESS``:
+    the same inputs, the same outputs and the same handling of bad files. Each
+    worker process loads the model once and colorizes its share of the files,
+    ``batch_size`` images at a time. Each output has the input's size, name and
+    format and is written atomically; a file that cannot be read, colorized or
+    written is recorded in ``failed`` while the others go on.
+
+    Parameters
+    ----------
+    paths : str, path-like or list of them
+        Image files, folders (searched recursively; a file keeps its subfolder
+        under ``out_dir``) and glob patterns.
+    out_dir : str or path-like
+        Folder for the colorized images; created if missing.
+    client : distributed.Client, default=None
+        The cluster to run on; None uses the current default client.
+    model : AutoencoderColorizer, str or path-like, default=None
+        A fitted colorizer (sent once to each worker), the path of a ``.keras``
+        file written by :meth:`AutoencoderColorizer.save
+        <skcolor.AutoencoderColorizer.save>` (read by each worker), or None for
+        the model that ships with skcolor.
+    overwrite : bool, default=False
+        Replace outputs that already exist; by default they are kept and
+        their inputs counted as skipped.
+    batch_size : int, default=8
+        Images held in memory and colorized together by a worker thread.
+    working_size : int, default=None
+        Longest side at which the network looks at each photo; None keeps the
+        model's own ``working_size``.
+    files_per_task : int, default=64
+        Most files handed to a worker at once.
+
+    Returns
+    -------
+    outcome : Outcome
+        ``written`` (int, outputs written), ``skipped`` (list of jobs, with
+        ``source`` and ``target`` paths, whose output existed), ``failed`` (list of
+        ``(input, reason)``) and ``ignored`` (int, files without an image suffix or
+        hidden, passed over in folders).
+
+    Raises
+    ------
+    ImportError
+        If Dask is not installed.
+    ValueError
+        If there is no client, ``out_dir`` is not a folder, or two inputs would
+        be written to the same output.
+
+    Notes
+    -----
+    The workers read the inputs and write the outputs at the absolute paths
+    seen from this process, and read ``model`` when it is a path, so those must
+    be on a file system that every worker shares. Workers limit TensorFlow to
+    their number of threads (``dask worker --nthreads``) unless
+    ``SKCOLOR_NUM_THREADS`` is set in their environment.
+
+    Examples
+    --------
+    >>> from dask.distributed import Client  # doctest: +SKIP
+    >>> from skcolor.parallel import colorize_files  # doctest: +SKIP
+    >>> outcome = colorize_files(["scans/"], "colored/", client=Client("tcp://host:8786"))  # doctest: +SKIP
+    >>> outcome.written, outcome.failed  # doctest: +SKIP
+    (1250, [('scans/1950/torn.jpg', 'cannot identify image file')])
+    """
+    from .cli._common import UsageError
+    from .cli._colorize import plan_jobs
+
+    distributed = _distributed()
+    if client is None:
+        try:
+            client = distributed.default_client()
+        except ValueError:
+            raise ValueError(
+                "colorize_files needs a Dask cluster: pass client=Client(address), or "
+                "create a Client first, which becomes the default."
+            ) from None
+    for name, value in (("batch_size", batch_size), ("files_per_task", files_per_task)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"out_dir must be a folder; {os.fspath(out_dir)!r} is a file.")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    try:
+        _, todo, outcome = plan_jobs([os.fspath(path) for path in paths], out_dir,
+                                     overwrite=overwrite)
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+    if todo:
+        colorize_jobs_on_cluster(
+            client, todo, outcome, model=model, working_size=working_size,
+            batch_size=batch_size, overwrite=overwrite, files_per_task=files_per_task,
+            progress=_quiet_progress(len(todo)),
+        )
+    return outcome
+
+
+def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batch_size,
+                             overwrite, files_per_task=_DEFAULT_FILES_PER_TASK, progress=None):
+    """Colorize ``jobs`` on ``client``'s workers; record the results in ``outcome``.
+
+    What ``skcolor colorize --scheduler`` and :func:`colorize_files` share. The
+    workers run :func:`skcolor.cli._colorize.colorize_jobs`, the local command's
+    code, on their shares; here their outcomes are merged, failures reported
+    through ``progress`` as the local command reports them, with the inputs named
+    as they were given.
+
+    Raises
+    ------
+    skcolor.cli._common.CommandError
+        If the workers cannot load the model.
+    """
+    from .cli._colorize import NAME, Progress, _fail
+    from .cli._common import CommandError
+    from .cli._inputs import Job
+
+    distributed = _distributed()
+    if progress is None:
+        progress = Progress(len(jobs), f"skcolor {NAME}")
+    model_spec = _model_spec(client, model)
+    # Workers may run in other folders: they get absolute paths, and failures
+    # come back named as the user named the inputs.
+    given = {}
+    shipped = []
+    for job in jobs:
+        absolute = Job(Path(os.path.abspath(job.source)), Path(os.path.abspath(job.target)))
+        given[absolute.source] = job
+        shipped.append(absolute)
+    n_threads = max(1, sum(client.nthreads().values()))
+    per_task = max(1, min(files_per_task, math.ceil(len(shipped) / n_threads)))
+    shares = [shipped[start:start + per_task] for start in range(0, len(shipped), per_task)]
+    # Options bound here (Client.map has a batch_size of its own); the model's
+    # future goes as an argument, which Dask replaces by its value on the worker.
+    colorize_share = functools.partial(
+        _colorize_share, working_size=working_size, batch_size=batch_size, overwrite=overwrite
+    )
+    futures = client.map(colorize_share, shares, [model_spec] * len(shares), pure=False)
+    share_of = dict(zip(futures, shares))
+    try:
+        for future in distributed.as_completed(futures, loop=client.loop):
+            share = share_of[future]
+            try:
+                result = future.result()
+            except CommandError as exc:  # the model: every share would fail the same way
+                raise CommandError(f"on a Dask worker: {exc}") from exc
+            except Exception as exc:  # e.g. a worker killed by the memory limit
+                reason = f"lost on a Dask worker ({type(exc).__name__}: {exc})"
+                for job in share:
+                    _fail(given[job.source], reason, outcome, progress)
+            else:
+                outcome.written += result.written
+                outcome.skipped.extend(given[job.source] for job in result.skipped)
+                for name, reason in result.failed:
+                    job = given[Path(name)]
+                    _fail(job, reason.replace(name, os.fspath(job.source)), outcome, progress)
+            progress.advance(len(share))
+    finally:
+        client.cancel(futures)
+        progress.close()
+
+
+def _quiet_progress(total):
+    from .cli._common import Progress
+
+    # Failures are returned in the outcome, not printed.
+    return Progress(total, "skcolor", stream=io.StringIO())
+
+
+def _model_spec(client, model):
+    """What tells a worker which model to load: None, a path, or a pickle's future."""
+    from ._estimator import AutoencoderColorizer
+
+    if model is None:
+        return None
+    if isinstance(model, AutoencoderColorizer):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(model)
+        # Pickled here, unpickled in the task: after the worker has limited
+        # TensorFlow's threads, which unpickling on arrival would come before.
+        payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        return client.scatter(payload, broadcast=True, hash=True)
+    if isinstance(model, (str, os.PathLike)):
+        return ("path", os.path.abspath(model))
+    raise TypeError(
+        "model must be a fitted AutoencoderColorizer, the path of a .keras file written "
+        f"by AutoencoderColorizer.save, or None for the shipped model; got {type(model).__name__}."
+    )
+
+
+def _colorize_share(jobs, model_spec, *, working_size, batch_size, overwrite):
+    """Run on a worker: colorize ``jobs`` with the local command's code."""
+    from .cli._colorize import Outcome, colorize_jobs, with_working_size
+
+    outcome = Outcome()
+
+    def load():
+        return with_working_size(_worker_colorizer(model_spec), working_size)
+
+    colorize_jobs(load, jobs, outcome, batch_size=batch_size, overwrite=overwrite,
+                  progress=_quiet_progress(len(jobs)))
+    return outcome
+
+
+_worker_models_lock = threading.Lock()
+
+
+def _worker_colorizer(model_spec):
+    """The model, loaded once per worker process (its threads share it)."""
+    limit_tensorflow_threads()  # before loading starts TensorFlow in this process
+    with _worker_models_lock:  # one load, even when several threads ask at once
+        if isinstance(model_spec, bytes):
+            return _unpickled(model_spec)
+        if model_spec is None:
+            return _loaded(None)
+        path = model_spec[1]
+        try:
+            modified = os.stat(path).st_mtime_ns
+        except OSError:
+            modified = None  # load_colorizer says what is wrong with the path
+        return _loaded(path, modified)
+
+
+@functools.lru_cache(maxsize=2)
+def _loaded(path, mtime_ns=None):  # the modification time reloads a replaced file
+    from .cli._common import load_colorizer
+
+    return load_colorizer(None if path is None else Path(path))
+
+
+@functools.lru_cache(maxsize=2)
+def _unpickled(payload):
+    return pickle.loads(payload)
