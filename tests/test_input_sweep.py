@@ -18,6 +18,7 @@ Run with ``--hypothesis-show-statistics`` to see how many cases each test tried
 
 import numbers
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -417,6 +418,9 @@ BAD_PARAMETERS = {
     "color_space": st.text(),
     "optimizer": st.text() | st.integers(),
     "loss": st.text() | st.none(),
+    "warm_start": st.integers() | st.text() | st.none(),
+    "checkpoint_path": (st.text().filter(lambda text: Path(text).suffix != ".keras")
+                        | st.integers() | st.just(b"model.keras")),
 }
 
 
