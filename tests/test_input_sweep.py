@@ -253,7 +253,7 @@ def test_colorizer_methods_take_valid_images(tiny_colorizer, name, data):
 @pytest.mark.parametrize("shape", [(1, 1, 1, 1), (1, 1, 50), (2, 37, 1)])
 def test_colorizer_takes_single_pixels_and_one_pixel_sides(tiny_colorizer, shape):
     gray = np.full(shape, 128, np.uint8)
-    for name, (call, _, _, out_channels) in METHODS.items():
+    for call, _, _, out_channels in METHODS.values():
         _check_output(call(tiny_colorizer, gray), gray, out_channels)
 
 
