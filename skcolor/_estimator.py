@@ -19,7 +19,7 @@ from . import __version__
 from ._image import as_float32, resize_batch, restore_dtype
 from ._keras_training import LOSSES, OPTIMIZERS, layer_seeds_from
 from ._params import FilePath, Interval, IntTuple, Options, RandomState, validate_params
-from ._validation import check_consistent_length, check_images
+from ._validation import check_consistent_length, check_image, check_images
 from .architectures import ARCHITECTURES, FULLY_CONVOLUTIONAL, min_input_size
 from .color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
 from .metrics import psnr
@@ -636,7 +636,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if isinstance(X, list):
-            images = [check_images(np.asarray(image)[np.newaxis], name=f"X[{i}]", channels=(1,))
+            images = [check_image(image, name=f"X[{i}]", channels=(1,))
                       for i, image in enumerate(X)]
             if not images:
                 raise ValueError("X is an empty list; expected gray images.")
