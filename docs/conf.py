@@ -13,6 +13,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
 sys.path.insert(0, str(REPO))  # document this checkout, installed or not
+sys.path.insert(0, str(DOCS / "_ext"))
 
 # The gallery reads CIFAR-10 from the data folder that the tests use
 # (../shared/data beside the repository) when it is there, instead of downloading it.
@@ -70,6 +71,10 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "matplotlib_animations": False,
     "download_all_examples": False,
+    # The examples draw with skcolor.plotting's pyplot-less Figures and end a
+    # section with the bare figure: show those as images, not as their repr.
+    "image_scrapers": ("matplotlib", "gallery_figures.scrape_figures"),
+    "capture_repr": (),
 }
 
 # --- Markdown pages (benchmarks, model card) ------------------------------------

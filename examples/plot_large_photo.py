@@ -14,9 +14,9 @@ The command line does the same for files and folders::
 """
 
 # %%
-# A 6-megapixel photo
-# -------------------
-# scikit-image's ``coffee`` (600×400) enlarged five times, to 3000×2000 pixels,
+# A 6.6-megapixel photo
+# ---------------------
+# scikit-image's ``chelsea`` (451×300) enlarged seven times, to 3157×2100 pixels,
 # then made gray.
 import time
 
@@ -25,8 +25,8 @@ import skimage.data
 
 from skcolor import RGBToGrayscale, load_pretrained
 
-photo = cv2.resize(skimage.data.coffee(), None, fx=5, fy=5, interpolation=cv2.INTER_CUBIC)
-gray = RGBToGrayscale().transform(photo[None])  # a batch of one: (1, 2000, 3000, 1)
+photo = cv2.resize(skimage.data.chelsea(), None, fx=7, fy=7, interpolation=cv2.INTER_CUBIC)
+gray = RGBToGrayscale().transform(photo[None])  # a batch of one: (1, 2100, 3157, 1)
 print(f"gray input: {gray.shape}, {gray.shape[1] * gray.shape[2] / 1e6:.1f} megapixels")
 
 # %%
@@ -55,10 +55,10 @@ print(f"colorfulness: colorized {colorfulness(colored):.1f}, true {colorfulness(
 # Whole photo and a detail at full resolution
 # -------------------------------------------
 # :func:`~skcolor.plotting.plot_colorization_grid` takes lists of images of any
-# size: the whole photo, and a 400×600 crop shown pixel for pixel.
+# size: the whole photo, and a 400×600 crop around an eye, at full resolution.
 from skcolor.plotting import plot_colorization_grid
 
-crop = (slice(800, 1200), slice(1200, 1800))
+crop = (slice(600, 1000), slice(900, 1500))
 fig = plot_colorization_grid(
     [gray[0], gray[0][crop]], [colored[0], colored[0][crop]], [photo, photo[crop]],
     titles=["whole photo", "detail"],
