@@ -126,6 +126,31 @@ def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, ca
     assert not fresh.exists()
 
 
+def test_train_resumes_a_saved_model(dataset, trained, tmp_path, capsys):
+    # In-process: the subprocess run above covered the command's start-up.
+    from skcolor import AutoencoderColorizer
+
+    _, model = trained
+    before = model.read_bytes()
+    resumed = tmp_path / "resumed.keras"
+    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", resumed,
+                                "--resume", model, "--limit", 16, "--epochs", 1)
+    assert status == 0, err
+    assert f"Trained 1 epoch(s) after the 1 of {model}" in out
+    colorizer = AutoencoderColorizer.load(resumed)
+    assert len(colorizer.history_["loss"]) == 2  # the saved epoch and the new one
+    assert colorizer.get_params()["filters"] == (8, 16)  # the saved model's network
+    assert model.read_bytes() == before  # the checkpoint itself is only read
+
+    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", resumed,
+                                "--overwrite", "--resume", model, "--filters", "4,8")
+    assert status == 2 and "skcolor train: error:" in err and "filters" in err, err
+    missing = tmp_path / "missing.keras"
+    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", tmp_path / "x.keras",
+                                "--resume", missing)
+    assert status == 2 and f"--resume {missing}: no such file" in err and out == ""
+
+
 @pytest.fixture(scope="module")
 def evaluation_json(dataset, trained):
     _, model = trained

@@ -61,13 +61,14 @@ def add_model_argument(parser):
     )
 
 
-def check_model_path(path):
-    """Fail fast, before Keras starts, if ``--model`` names no file."""
+def check_model_path(path, *, option="--model"):
+    """Fail fast, before Keras starts, if ``option`` (``--model``) names no file."""
     if path is not None and not path.is_file():
         what = "a folder, not a model file" if path.is_dir() else "no such file"
+        hint = " (leave --model out to use the shipped model)" if option == "--model" else ""
         raise CommandError(
-            f"--model {os.fspath(path)}: {what}; expected a .keras file written by "
-            "AutoencoderColorizer.save (leave --model out to use the shipped model)."
+            f"{option} {os.fspath(path)}: {what}; expected a .keras file written by "
+            f"AutoencoderColorizer.save{hint}."
         )
 
 
@@ -101,8 +102,10 @@ def check_output_file(option, path, *, suffixes, overwrite):
         raise CommandError(f"{where} exists; pass --overwrite to replace it.")
 
 
-def load_colorizer(path=None):
+def load_colorizer(path=None, *, option="--model"):
     """The fitted colorizer in ``path``, or the shipped default model for None.
+
+    ``option`` names the command-line option that gave ``path``, for messages.
 
     Raises
     ------
@@ -118,14 +121,14 @@ def load_colorizer(path=None):
             return load_pretrained()
         except FileNotFoundError as exc:
             raise CommandError(f"{exc} Or pass --model PATH.") from exc
-    check_model_path(path)
+    check_model_path(path, option=option)
     try:
         return AutoencoderColorizer.load(path)
     except ValueError as exc:
-        raise CommandError(f"--model {os.fspath(path)}: {exc}") from exc
+        raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
     except Exception as exc:  # Keras reports damaged archives with many exception types
         raise CommandError(
-            f"--model {os.fspath(path)}: cannot load it as a skcolor model "
+            f"{option} {os.fspath(path)}: cannot load it as a skcolor model "
             f"({type(exc).__name__}: {exc})."
         ) from exc
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from ._common import (
     CommandError,
     UsageError,
+    check_model_path,
     check_output_file,
+    load_colorizer,
     positive_int,
     render_figure,
     report,
@@ -39,6 +41,12 @@ string; the estimator checks it before any data is read. The options not given
 keep the estimator's defaults, except --verbose, which defaults to 2 (one line
 per epoch; 1 on a terminal).
 
+--resume CHECKPOINT continues training a saved model (for instance the file
+that --checkpoint-path writes after every epoch, or an earlier MODEL) for
+--epochs more epochs, with its optimizer state, instead of starting afresh;
+options given with it change the loaded model's parameters (network-shaping
+ones such as --filters cannot change, and are refused).
+
 MODEL and the plot are never replaced without --overwrite: the command stops
 before training if either exists. The model is written to a temporary file and
 renamed, so an interrupted run never leaves a partial model."""
@@ -52,8 +60,8 @@ _DOC_PARAMETER_LINE = re.compile(r"^(\w+(?:, \w+)*) : (.+)$", re.MULTILINE)
 def add_arguments(parser):
     """Declare ``train``'s arguments on its subparser."""
     # The full list of estimator options is for --help, not for every usage error.
-    parser.usage = ("%(prog)s --data PATH --out MODEL.keras [--limit N] [--plot PATH] "
-                    "[--overwrite] [--image-size N|HxW] [--PARAMETER VALUE ...]")
+    parser.usage = ("%(prog)s --data PATH --out MODEL.keras [--resume CHECKPOINT] [--limit N] "
+                    "[--plot PATH] [--overwrite] [--image-size N|HxW] [--PARAMETER VALUE ...]")
     add_data_arguments(parser)
     parser.add_argument(
         "--out", type=Path, required=True, metavar="MODEL.keras",
@@ -62,6 +70,11 @@ def add_arguments(parser):
     parser.add_argument(
         "--plot", type=Path, metavar="PATH",
         help="where to save the loss curves (default: MODEL_loss.png next to the model)",
+    )
+    parser.add_argument(
+        "--resume", type=Path, metavar="CHECKPOINT",
+        help="continue training this saved model (a .keras file from AutoencoderColorizer.save "
+             "or --checkpoint-path) instead of a new one",
     )
     parser.add_argument(
         "--limit", type=positive_int, metavar="N",
@@ -166,7 +179,11 @@ def _make_colorizer(args):
         params[name] = parse_parameter(text, sequence=takes_tuple)
     # Keras' progress bar only suits a terminal; in a log one line per epoch reads best.
     params.setdefault("verbose", 1 if sys.stdout.isatty() else 2)
-    colorizer = AutoencoderColorizer(**params)
+    if args.resume is None:
+        colorizer = AutoencoderColorizer(**params)
+    else:  # fit then continues from the saved weights and optimizer state
+        colorizer = load_colorizer(args.resume, option="--resume")
+        colorizer.set_params(**{**params, "warm_start": True})
     try:
         colorizer._validate_params()  # now, rather than after reading the data
     except (TypeError, ValueError) as exc:
@@ -183,12 +200,14 @@ def run(args):
     plot = args.plot or args.out.with_name(f"{args.out.stem}_loss.png")
     check_output_file("--out", args.out, suffixes=(".keras",), overwrite=args.overwrite)
     check_output_file("--plot", plot, suffixes=IMAGE_SUFFIXES, overwrite=args.overwrite)
+    check_model_path(args.resume, option="--resume")  # before TensorFlow starts
     colorizer = _make_colorizer(args)
     images, source = load_split(args.data, "train", limit=args.limit, size=args.image_size)
     height, width = images.shape[1:3]
     print(f"Training on {len(images)} images of {height}x{width} from {source}, "
           f"{colorizer.epochs} epoch(s) at most.", flush=True)
 
+    epochs_before = len(colorizer.history_["loss"]) if args.resume is not None else 0
     start = time.perf_counter()
     try:
         colorizer.fit(images)
@@ -200,8 +219,9 @@ def run(args):
     elapsed = time.perf_counter() - start
     last = {name: values[-1] for name, values in colorizer.history_.items() if values}
     summary = ", ".join(f"{name} {last[name]:.5g}" for name in ("loss", "val_loss") if name in last)
-    print(f"Trained {len(colorizer.history_['loss'])} epoch(s) in {elapsed:.0f} s; "
-          f"last epoch: {summary}.")
+    trained = len(colorizer.history_["loss"]) - epochs_before
+    resumed = f" after the {epochs_before} of {os.fspath(args.resume)}" if args.resume else ""
+    print(f"Trained {trained} epoch(s){resumed} in {elapsed:.0f} s; last epoch: {summary}.")
 
     for path in (args.out, plot):
         path.parent.mkdir(parents=True, exist_ok=True)
