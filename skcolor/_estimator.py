@@ -1,13 +1,9 @@
 """``AutoencoderColorizer``: a Keras convolutional autoencoder as a scikit-learn estimator."""
 
 import functools
-import json
 import math
 import os
-import tempfile
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +11,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import __version__
 from ._image import as_float32, resize_batch, restore_dtype
 from ._keras_training import LOSSES, OPTIMIZERS, layer_seeds_from
+from ._model_file import read_model_record, write_model_file
 from ._params import FilePath, Interval, IntTuple, Options, RandomState, validate_params
 from ._validation import check_consistent_length, check_image, check_images
 from .architectures import ARCHITECTURES, FULLY_CONVOLUTIONAL, min_input_size
@@ -25,20 +21,6 @@ from .color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
 from .metrics import psnr
 
 __all__ = ["AutoencoderColorizer"]
-
-# Name of the estimator's own record inside a saved ``.keras`` archive, and the
-# version of that record's layout. Compatibility rule: ``load`` reads the formats in
-# _READABLE_FORMATS. A change an older reader can ignore keeps the number (a new
-# optional key; a new parameter, whose default then applies to older files); any
-# other change bumps it. A file of another format, or with parameters this skcolor
-# does not know, is refused with both skcolor versions named.
-_PARAMS_ENTRY = "skcolor.json"
-_SAVE_FORMAT = 1
-_READABLE_FORMATS = (1,)
-# Keys of the record that load cannot do without, and the JSON types of all keys.
-_RECORD_KEYS = ("params", "input_shape_", "history_", "chroma_quantizer_")
-_RECORD_TYPES = {"params": dict, "input_shape_": list, "history_": dict,
-                 "chroma_quantizer_": (dict, type(None)), "fitted_params": dict}
 
 # Images per forward pass in predict: large enough to amortise Keras' per-batch
 # overhead, small enough to keep memory modest.
@@ -784,8 +766,6 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         if params["checkpoint_path"] is not None:
             params["checkpoint_path"] = os.fspath(params["checkpoint_path"])
         record = {
-            "format": _SAVE_FORMAT,
-            "skcolor_version": __version__,
             "params": params,
             # What the network was built and compiled with, for warm_start's checks.
             "fitted_params": self._fitted_with(),
@@ -795,20 +775,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
                 None if self.chroma_quantizer_ is None else self.chroma_quantizer_.get_state()
             ),
         }
-        fd, tmp_name = tempfile.mkstemp(suffix=".keras", dir=path.parent or ".")
-        os.close(fd)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp's 0600 would outlive the rename
-        try:
-            model = self.model_ if include_optimizer else self._model_without_optimizer()
-            model.save(tmp_name)
-            with zipfile.ZipFile(tmp_name, "a") as archive:
-                archive.writestr(_PARAMS_ENTRY, json.dumps(record))
-            os.replace(tmp_name, path)
-        finally:
-            if os.path.exists(tmp_name):
-                os.remove(tmp_name)
+        model = self.model_ if include_optimizer else self._model_without_optimizer()
+        write_model_file(path, model, record)
 
     def _model_without_optimizer(self):
         # A model rebuilt from its config is uncompiled (clone_model would share the
@@ -858,7 +826,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         import keras
 
         path = Path(path)
-        record = _read_record(path, cls._get_param_names())
+        record = read_model_record(path, cls._get_param_names())
         params = record["params"]
         if params.get("filters") is not None:
             params["filters"] = tuple(params["filters"])
@@ -896,108 +864,3 @@ def _extend_history(history, more):
         name: [*history.get(name, [math.nan] * n_before), *more.get(name, [math.nan] * n_more)]
         for name in {**history, **more}
     }
-
-
-def _read_record(path, param_names):
-    """skcolor's record in a saved ``.keras`` file, once the file is known to be
-    complete, of a readable format, and free of serialized Python code."""
-    if not path.exists():
-        raise ValueError(f"No skcolor model file at {str(path)!r}: no such file.")
-    if not path.is_file():
-        raise ValueError(f"No skcolor model file at {str(path)!r}: it is a folder, not a file.")
-    not_ours = (f"{str(path)!r} is not a skcolor model (a .keras file written by "
-                "AutoencoderColorizer.save)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            damaged_member = archive.testzip()  # reads every member: catches corrupt data
-            names = set(archive.namelist())
-            raw_record = archive.read(_PARAMS_ENTRY) if _PARAMS_ENTRY in names else None
-            raw_config = archive.read("config.json") if "config.json" in names else None
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise ValueError(
-            f"{not_ours}: it is not a complete zip archive (truncated, damaged, or another "
-            "kind of file)."
-        ) from exc
-    if damaged_member is not None:
-        raise ValueError(
-            f"{str(path)!r} is damaged: its member {damaged_member!r} fails its checksum."
-        )
-    if raw_record is None:
-        hint = (" It looks like a plain Keras model: load it with keras.saving.load_model."
-                if raw_config is not None else "")
-        raise ValueError(f"{not_ours}: it has no {_PARAMS_ENTRY} record.{hint}")
-    try:
-        record = json.loads(raw_record)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        record = None
-    if not isinstance(record, dict):
-        raise ValueError(
-            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record is not a JSON object."
-        )
-    _check_format(path, record)
-    problems = [f"no {key}" for key in _RECORD_KEYS if key not in record] + [
-        f"a malformed {key}" for key, kind in _RECORD_TYPES.items()
-        if key in record and not isinstance(record[key], kind)]
-    if problems:
-        raise ValueError(
-            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record has {', '.join(problems)}."
-        )
-    unknown = sorted(set(record["params"]) - set(param_names))
-    if unknown:
-        raise ValueError(
-            f"{str(path)!r} was saved by skcolor {record.get('skcolor_version')} with parameters "
-            f"this skcolor {__version__} does not know ({', '.join(unknown)}): upgrade skcolor "
-            "to load it."
-        )
-    try:
-        code = sorted(set(_serialized_code(_parse_json(raw_config))))
-    except RecursionError:
-        code = ["a config nested too deeply to inspect"]
-    if code:
-        raise ValueError(
-            f"{str(path)!r} is refused: its model holds Python code ({', '.join(code)}), which "
-            "would run when loaded. skcolor loads models in Keras' safe mode only."
-        )
-    return record
-
-
-def _check_format(path, record):
-    saved_format, saved_version = record.get("format"), record.get("skcolor_version", "unknown")
-    if not isinstance(saved_format, int) or isinstance(saved_format, bool):
-        raise ValueError(
-            f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record has no format number."
-        )
-    if saved_format in _READABLE_FORMATS:
-        return
-    if saved_format > max(_READABLE_FORMATS):
-        advice = "upgrade skcolor to load it"
-    else:
-        advice = f"load it with skcolor {saved_version}, or train it again"
-    readable = ", ".join(str(number) for number in _READABLE_FORMATS)
-    raise ValueError(
-        f"{str(path)!r} was saved by skcolor {saved_version} in save format {saved_format}; "
-        f"this skcolor {__version__} reads format {readable}: {advice}."
-    )
-
-
-def _parse_json(raw):
-    try:
-        return json.loads(raw) if raw is not None else None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        return None  # Keras' own loader reports a damaged config
-
-
-def _serialized_code(config):
-    """Names of the places in a Keras config that carry Python bytecode."""
-    if isinstance(config, dict):
-        kind = config.get("class_name")
-        if kind == "Lambda":
-            inner = config.get("config")
-            yield f"Lambda layer {inner.get('name') if isinstance(inner, dict) else None!r}"
-        elif kind == "__lambda__":
-            yield "a serialized Python function"
-        for value in config.values():
-            yield from _serialized_code(value)
-    elif isinstance(config, list):
-        for value in config:
-            yield from _serialized_code(value)

@@ -5,6 +5,7 @@ every other skcolor function takes (one image of a batch). Plain NumPy/OpenCV; n
 imports Keras.
 """
 
+import contextlib
 import os
 import secrets
 import stat
@@ -284,20 +285,46 @@ def write_image(path, image):
     ok, encoded = cv2.imencode(path.suffix, image)
     if not ok:
         raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {path}.")
-    _replace_atomically(path, encoded.tobytes())
+    with replacing_atomically(path) as temporary:
+        temporary.write_bytes(encoded.tobytes())
 
 
-def _replace_atomically(path, data):
+@contextlib.contextmanager
+def replacing_atomically(path):
+    """A temporary file beside ``path`` that becomes ``path`` when the block succeeds.
+
+    Whatever the block writes to the yielded path replaces ``path`` in one rename
+    on the same file system, so readers see the old file or the complete new one,
+    never a partial one; if the block raises (or is interrupted), the temporary
+    file is removed and ``path`` is left as it was. The temporary name is hidden
+    (a leading dot) and keeps ``path``'s suffix, which some writers (Keras) require.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The destination; its folder must exist.
+
+    Yields
+    ------
+    temporary : pathlib.Path
+        An empty file created for the block, with the permissions a plain
+        ``open(path, "w")`` would give (the umask decides).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path``'s folder does not exist.
+    """
+    path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot write {os.fspath(path)!r}: no folder {path.parent}.")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
     # os.open with mode 0o666 lets the umask decide the permissions, as a plain open()
-    # would; tempfile.mkstemp would leave the image readable by its owner only.
+    # would; tempfile.mkstemp would leave the file readable by its owner only.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # Windows
-    descriptor = os.open(temporary, flags, 0o666)
+    os.close(os.open(temporary, flags, 0o666))
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+        yield temporary
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

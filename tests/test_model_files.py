@@ -13,7 +13,7 @@ import pytest
 
 import skcolor
 from skcolor import AutoencoderColorizer
-from skcolor._estimator import _PARAMS_ENTRY, _SAVE_FORMAT
+from skcolor._model_file import _PARAMS_ENTRY, _SAVE_FORMAT
 
 SMALL = dict(architecture="seed", color_space="rgb", filters=(8, 16), latent_dim=32,
              epochs=1, batch_size=16, random_state=0)
@@ -139,6 +139,29 @@ def test_corrupt_weights_are_refused(saved, tmp_path):
     corrupt.write_bytes(bytes(data))
     with pytest.raises(ValueError, match="damaged: its member 'model.weights.h5' fails its checksum"):
         AutoencoderColorizer.load(corrupt)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_unpacked(saved, tmp_path, monkeypatch):
+    # A member of zeros that unpacks to 1,000 times its stored size. The real limit
+    # is 2 GiB; lowering it keeps the test small while exercising the same check.
+    import skcolor._model_file
+
+    members = members_of(saved)
+    members["assets/padding.bin"] = bytes(4_000_000)
+    bomb = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert bomb.stat().st_size < 1_000_000
+    monkeypatch.setattr(skcolor._model_file, "MAX_MODEL_BYTES", 2_000_000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the archive was unpacked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "testzip", never)
+    with pytest.raises(ValueError, match=r"unpack to 4,\d{3},\d{3} bytes, more than the limit "
+                                         r"\(2,000,000\).*decompression bomb"):
+        AutoencoderColorizer.load(bomb)
 
 
 def test_missing_paths_folders_and_other_archives_are_refused(saved, tmp_path):
