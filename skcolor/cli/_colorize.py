@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._common import (
+    add_model_argument,
     Progress,
     UsageError,
     check_model_path,
@@ -72,11 +73,7 @@ def add_arguments(parser):
         "-o", "--output", dest="outdir", type=Path, required=True, metavar="OUTDIR",
         help="folder for the colorized images; created if missing",
     )
-    parser.add_argument(
-        "--model", type=Path, metavar="PATH",
-        help="a .keras file written by AutoencoderColorizer.save "
-             "(default: the model shipped with skcolor)",
-    )
+    add_model_argument(parser)
     parser.add_argument(
         "--overwrite", action="store_true",
         help="replace outputs that already exist (default: keep them and skip the input)",
