@@ -635,7 +635,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             chunk = gray[start:start + _PREDICT_BATCH_SIZE]
             prediction = self._predict_color(resize_batch(chunk, working_size))
             for i, image in enumerate(chunk):
-                rgb[start + i] = self._recombine(prediction[i], image)
+                self._recombine(prediction[i], image, out=rgb[start + i])
         return rgb
 
     def _working_size(self, height, width):
@@ -662,22 +662,20 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             return self.chroma_quantizer_.decode(outputs, self.temperature)
         return outputs
 
-    def _recombine(self, prediction, gray):
-        """Full-size RGB (output dtype) from one working-size prediction and its gray image.
+    def _recombine(self, prediction, gray, out):
+        """Write into ``out`` the full-size RGB of one working-size prediction and its gray image.
 
-        Works in strips of rows so that a huge photo never needs a full-size float
-        copy of more than the enlarged prediction.
+        ``out`` is the image's place in the output batch, written in strips of rows:
+        a huge photo needs no full-size copy beyond the enlarged prediction.
         """
         height, width = gray.shape[:2]
         if prediction.shape[:2] != (height, width):
             prediction = resize_batch(prediction[np.newaxis], (height, width))[0]
         color_space = COLOR_SPACES[self.color_space]
-        out = np.empty((height, width, 3), dtype=np.uint8 if gray.dtype.kind in "ui" else np.float32)
         for top in range(0, height, _ROWS_PER_STRIP):
             rows = slice(top, top + _ROWS_PER_STRIP)
             strip = color_space.to_rgb(prediction[rows], as_float32(gray[rows]))
-            out[rows] = restore_dtype(strip, like=gray.dtype)
-        return out
+            out[rows] = restore_dtype(strip, like=out.dtype)
 
     def score(self, X, y, sample_weight=None):
         """Mean PSNR in dB between ``predict(X)`` and the true color images ``y``.
