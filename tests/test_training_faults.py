@@ -127,9 +127,10 @@ def test_nan_loss_in_a_warm_start_keeps_the_state_it_started_from(fitted, images
     assert_predicts_finite_colors(model, images)
 
 
-def test_keyboard_interrupt_keeps_the_best_epoch_and_the_history(images):
+def test_keyboard_interrupt_keeps_the_best_epoch_and_the_history(images, tmp_path):
     recorder = WeightRecorder()
-    model = WithCallbacks(**{**SMALL, "epochs": 5})
+    checkpoint = tmp_path / "run.keras"
+    model = WithCallbacks(**{**SMALL, "epochs": 5}, checkpoint_path=checkpoint)
     model.extra_callbacks = [recorder, InterruptAt(epoch=2)]  # during the third epoch
     with pytest.warns(UserWarning, match="interrupted after 2 of 5 epochs") as warned:
         assert model.fit(images) is model
@@ -138,6 +139,24 @@ def test_keyboard_interrupt_keeps_the_best_epoch_and_the_history(images):
     messages = [str(w.message) for w in warned if "interrupted" in str(w.message)]
     assert f"weights of epoch {best + 1} (lowest val_loss" in messages[0]
     assert_same_weights(model.model_.get_weights(), recorder.weights[best])
+    assert_predicts_finite_colors(model, images)
+    # The checkpoint is rewritten to match what fit kept, not the last epoch's weights.
+    saved = AutoencoderColorizer.load(checkpoint)
+    assert saved.history_ == model.history_
+    assert_same_weights(saved.model_.get_weights(), recorder.weights[best])
+
+
+def test_keyboard_interrupt_early_in_a_warm_start_keeps_the_state_it_started_from(images):
+    model = WithCallbacks(**SMALL).fit(images)
+    before, history = weights_of(model), model.history_
+    model.set_params(warm_start=True)
+    # Keras numbers a warm start's epochs on from the saved one: epoch index 1 is the new one.
+    model.extra_callbacks = [InterruptAt(epoch=1)]  # before the new epoch ends
+    with pytest.warns(UserWarning, match="interrupted after 0 of 1 epochs; the estimator keeps "
+                                         "the weights it started from"):
+        assert model.fit(images) is model
+    assert_same_weights(model.model_.get_weights(), before)
+    assert model.history_ == history
     assert_predicts_finite_colors(model, images)
 
 
