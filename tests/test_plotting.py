@@ -96,3 +96,16 @@ def test_history_rejects_what_is_not_a_history():
         plot_history([0.1, 0.2])
     with pytest.raises(TypeError, match="not a sequence of numbers"):
         plot_history({"loss": ["a", "b"]})
+
+
+@pytest.mark.parametrize("gray, error, message", [
+    (np.zeros((2, 8, 8, 1, 1)), ValueError, r"gray has 5 dimension\(s\).*expected a batch"),
+    (np.array([None, None]), TypeError, r"gray has dtype object; expected"),
+    (np.full((2, 8, 8), np.nan), ValueError, r"gray contains NaN or infinite values; expected"),
+    ("two gray images", TypeError, r"gray must be a batch of images"),
+    (np.zeros((0, 8, 8)), ValueError, r"gray is empty .*expected"),
+])
+def test_grid_names_a_malformed_gray_batch(photos, gray, error, message):
+    predicted = np.stack([photo[:8, :8] for photo in photos[:2]])
+    with pytest.raises(error, match=message):
+        plot_colorization_grid(gray, predicted)
