@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ._keras_training import THREADS_VARIABLE, limit_tensorflow_threads
 
-# connect and colorize_jobs_on_cluster are what ``skcolor colorize --scheduler`` uses.
+# colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
 __all__ = ["colorize_files", "THREADS_VARIABLE"]
 
 _INSTALL_HINT = 'skcolor.parallel needs Dask: pip install "skcolor[dask]"'
@@ -28,47 +28,13 @@ _INSTALL_HINT = 'skcolor.parallel needs Dask: pip install "skcolor[dask]"'
 _DEFAULT_FILES_PER_TASK = 64
 
 
-def _distributed():
+def distributed_module():
+    """``distributed``, or an ImportError saying how to install it."""
     try:
         import distributed
     except ImportError as exc:
         raise ImportError(f"{_INSTALL_HINT} ({exc})") from exc
     return distributed
-
-
-def connect(address, *, timeout=30):
-    """A Dask client connected to the scheduler at ``address``.
-
-    Parameters
-    ----------
-    address : str
-        The scheduler's address, such as ``"tcp://host:8786"``.
-    timeout : float, default=30
-        Seconds to wait for the scheduler.
-
-    Returns
-    -------
-    client : distributed.Client
-        Use it as a context manager to close it.
-
-    Raises
-    ------
-    ImportError
-        If Dask is not installed.
-    skcolor.cli._common.CommandError
-        If no scheduler answers at ``address``.
-    """
-    from .cli._common import CommandError
-
-    distributed = _distributed()
-    try:
-        return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise CommandError(
-            f"--scheduler {address}: cannot connect to a Dask scheduler there "
-            f"({type(exc).__name__}: {exc}); start one with 'dask scheduler' and give "
-            "its address, such as tcp://host:8786."
-        ) from exc
 
 
 def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, batch_size=8,
@@ -142,7 +108,7 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     from .cli._common import UsageError
     from .cli._colorize import plan_jobs
 
-    distributed = _distributed()
+    distributed = distributed_module()
     if client is None:
         try:
             client = distributed.default_client()
@@ -192,7 +158,7 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
     from .cli._common import CommandError
     from .cli._inputs import Job
 
-    distributed = _distributed()
+    distributed = distributed_module()
     if progress is None:
         progress = Progress(len(jobs), f"skcolor {NAME}")
     model_spec = _model_spec(client, model)

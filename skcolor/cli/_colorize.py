@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._common import (
+    CommandError,
     add_model_argument,
     Progress,
     UsageError,
@@ -130,9 +131,9 @@ def run(args):
         report(NAME, f"{name}: {reason}")
 
     if todo and args.scheduler is not None:
-        from ..parallel import colorize_jobs_on_cluster, connect
+        from ..parallel import colorize_jobs_on_cluster
 
-        with connect(args.scheduler) as client:
+        with _connect(args.scheduler) as client:
             colorize_jobs_on_cluster(
                 client, todo, outcome, model=args.model, working_size=args.working_size,
                 batch_size=args.batch_size, overwrite=args.overwrite,
@@ -193,6 +194,41 @@ def plan_jobs(inputs, outdir, *, overwrite):
 
 def _load_colorizer(args):
     return with_working_size(load_colorizer(args.model), args.working_size)
+
+
+def _connect(address, *, timeout=30):
+    """A Dask client connected to the scheduler at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, such as ``"tcp://host:8786"``.
+    timeout : float, default=30
+        Seconds to wait for the scheduler.
+
+    Returns
+    -------
+    client : distributed.Client
+        Use it as a context manager to close it.
+
+    Raises
+    ------
+    ImportError
+        If Dask is not installed.
+    CommandError
+        If no scheduler answers at ``address``.
+    """
+    from ..parallel import distributed_module
+
+    distributed = distributed_module()
+    try:
+        return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CommandError(
+            f"--scheduler {address}: cannot connect to a Dask scheduler there "
+            f"({type(exc).__name__}: {exc}); start one with 'dask scheduler' and give "
+            "its address, such as tcp://host:8786."
+        ) from exc
 
 
 def with_working_size(colorizer, working_size):
