@@ -1,4 +1,9 @@
-"""Shared fixtures: real images from ../shared/data, small enough for a 2-core CI."""
+"""Shared fixtures: real images from tests/data (made by tests/data/make_fixtures.py).
+
+The suite reads only tests/data and scikit-image's bundled photos, so it passes from a fresh
+clone. ``data_dir`` has the shared data folder's layout: ``cifar10/{train,test}/<class>/*.jpg``
+and ``photos/``.
+"""
 
 import os
 from pathlib import Path
@@ -9,46 +14,54 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_data():
-    """Path of the read-only shared data folder (``../shared/data`` from the repo root)."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared data not found at {SHARED_DATA}; tests need ../shared/data")
-    return SHARED_DATA
+def data_dir():
+    """Path of the fixture folder ``tests/data`` (treat it as read-only)."""
+    return DATA_DIR
 
 
-def _cifar_subset(shared_data, split, per_class):
+@pytest.fixture(scope="session")
+def photos_dir(data_dir):
+    """Real color photos of different sizes: 256x256 PNGs and JPEGs up to 512 px."""
+    return data_dir / "photos"
+
+
+def _cifar_split(data_dir, split):
     from skcolor.datasets import load_image_folder
 
-    bunch = load_image_folder(shared_data / "cifar10" / split, max_per_class=per_class)
-    return bunch.images
+    images = load_image_folder(data_dir / "cifar10" / split).images
+    images.flags.writeable = False  # session-wide: no test may change it for the others
+    return images
 
 
 @pytest.fixture(scope="session")
-def cifar_train(shared_data):
-    """1000 real CIFAR-10 training images (100 per class), uint8 RGB (n, 32, 32, 3)."""
-    return _cifar_subset(shared_data, "train", 100)
+def cifar_train(data_dir):
+    """350 real CIFAR-10 training images (35 per class, class by class), uint8 RGB (n, 32, 32, 3)."""
+    return _cifar_split(data_dir, "train")
 
 
 @pytest.fixture(scope="session")
-def cifar_test(shared_data):
-    """200 real CIFAR-10 test images (20 per class), uint8 RGB (n, 32, 32, 3)."""
-    return _cifar_subset(shared_data, "test", 20)
+def cifar_test(data_dir):
+    """100 real CIFAR-10 test images (10 per class, class by class), uint8 RGB (n, 32, 32, 3)."""
+    return _cifar_split(data_dir, "test")
 
 
 @pytest.fixture(scope="session")
 def cifar_test_gray(cifar_test):
     from skcolor.color import rgb_to_gray
 
-    return rgb_to_gray(cifar_test)
+    gray = rgb_to_gray(cifar_test)
+    gray.flags.writeable = False
+    return gray
 
 
 @pytest.fixture(scope="session")
 def fitted_colorizer(cifar_train):
-    """The report's model trained for 2 epochs on the real training subset (shared, read-only)."""
+    """The report's model trained for 2 epochs on the real training subset (shared: never refit
+    it or change its parameters; ``clone`` it instead)."""
     from skcolor import AutoencoderColorizer
 
     seed = AutoencoderColorizer(architecture="seed", color_space="rgb", epochs=2, random_state=0)
@@ -58,3 +71,7 @@ def fitted_colorizer(cifar_train):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+# tests/data holds fixture images and the script that made them, not tests or doctests.
+collect_ignore = ["data"]

@@ -35,16 +35,16 @@ def _fingerprint(folder):
 
 
 @pytest.fixture(scope="module")
-def inputs(shared_data, tmp_path_factory):
+def inputs(data_dir, tmp_path_factory):
     """A folder of good and bad inputs: odd sizes, gray JPEG, RGB PNG in a subfolder."""
     root = tmp_path_factory.mktemp("cli") / "inputs"
-    photos = shared_data / "photos"
+    photos = data_dir / "photos"
     good, bad = root / "good", root / "bad"
     (good / "sub").mkdir(parents=True)
     bad.mkdir()
-    gray = read_image(photos / "4.1.04.png", mode="gray")[:201, :157]
+    gray = read_image(photos / "4.1.01.png", mode="gray")[:201, :157]
     write_image(good / "portrait.jpg", gray)  # a one-channel JPEG
-    write_image(good / "sub" / "house.png", read_image(photos / "house.png")[:300, 17:450])
+    write_image(good / "sub" / "rhinos.png", read_image(photos / "bsds500_112056.jpg")[:300, 17:450])
     write_image(good / "sub" / "scan.tif", read_image(photos / "4.1.06.png"))
     (good / "notes.txt").write_text("not an image, and not named like one\n")
     complete_jpeg = (good / "portrait.jpg").read_bytes()
@@ -75,7 +75,7 @@ def test_colorize_keeps_sizes_and_folders_and_reports_bad_files(inputs, first_ru
     assert _fingerprint(inputs) == before  # inputs are only read
 
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["portrait.jpg", "sub/house.png", "sub/scan.tif"]
+    assert written == ["portrait.jpg", "sub/rhinos.png", "sub/scan.tif"]
     for relative in written:
         source = read_image(inputs / "good" / relative)
         output = read_image(out / relative)
@@ -155,12 +155,12 @@ def test_inputs_keep_relative_folders_and_refuse_colliding_outputs(inputs, tmp_p
     shutil.copytree(inputs / "good", good)
     out = good / "colorized"  # inside an input folder: never searched itself
     out.mkdir()
-    shutil.copy(good / "sub" / "house.png", out / "old.png")
+    shutil.copy(good / "sub" / "rhinos.png", out / "old.png")
     pattern = str(good / "**" / "*.[pt][ni][gf]")  # .png and .tif files at any depth
     found = find_jobs([pattern, str(good / "portrait.jpg"), str(tmp_path / "nope")], out,
                       suffixes=IMAGE_SUFFIXES)
     assert [job.target.relative_to(out).as_posix() for job in found.jobs] == [
-        "sub/house.png", "sub/scan.tif", "portrait.jpg"]
+        "sub/rhinos.png", "sub/scan.tif", "portrait.jpg"]
     assert found.problems == [(str(tmp_path / "nope"), "no such file or folder")]
 
     in_place = find_jobs([str(good)], good, suffixes=IMAGE_SUFFIXES)

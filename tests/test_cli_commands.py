@@ -47,14 +47,14 @@ def run_main(capsys, *args):
 
 
 @pytest.fixture(scope="module")
-def dataset(shared_data, tmp_path_factory):
+def dataset(data_dir, tmp_path_factory):
     """An image-folder tree train/<class>/ (80 images) and test/<class>/ (30 images).
 
-    Real CIFAR-10 JPEGs, the first few of each class of ../shared/data/cifar10.
+    Real CIFAR-10 JPEGs, the first few of each class of tests/data/cifar10.
     """
     root = tmp_path_factory.mktemp("cli_commands") / "cifar"
     for split, per_class in (("train", TRAIN_PER_CLASS), ("test", TEST_PER_CLASS)):
-        for class_folder in sorted((shared_data / "cifar10" / split).iterdir()):
+        for class_folder in sorted((data_dir / "cifar10" / split).iterdir()):
             target = root / split / class_folder.name
             target.mkdir(parents=True)
             for file in sorted(class_folder.iterdir())[:per_class]:

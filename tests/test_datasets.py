@@ -1,6 +1,6 @@
-"""Tests for skcolor.io and skcolor.datasets, on real images from ../shared/data.
+"""Tests for skcolor.io and skcolor.datasets, on real images from tests/data.
 
-Everything written goes to pytest's tmp_path: ../shared is read-only.
+Everything written goes to pytest's tmp_path: tests/data is read-only.
 """
 
 import os
@@ -21,9 +21,9 @@ from skcolor.io import read_image, write_image
 
 
 @pytest.fixture(scope="module")
-def cifar_sample(shared_data):
+def cifar_sample(data_dir):
     """12 real CIFAR-10 test images (class 0-9, then two more) and their labels."""
-    data = load_image_folder(shared_data / "cifar10" / "test", max_per_class=2)
+    data = load_image_folder(data_dir / "cifar10" / "test", max_per_class=2)
     order = np.r_[0:20:2, 1, 3]  # one image of each class first
     return data.images[order], data.target[order]
 
@@ -87,8 +87,8 @@ def test_write_read_round_trip_png_is_exact(tmp_path, shape):
     assert os.listdir(tmp_path) == ["image.png"]  # no temporary file left behind
 
 
-def test_read_image_real_photo_in_rgb_order(shared_data, tmp_path):
-    photo = read_image(shared_data / "photos" / "4.1.01.png")
+def test_read_image_real_photo_in_rgb_order(data_dir, tmp_path):
+    photo = read_image(data_dir / "photos" / "4.1.01.png")
     assert photo.shape == (256, 256, 3) and photo.dtype == np.uint8
     # Non-ASCII file name; writing replaces an existing file.
     path = tmp_path / "фото été.png"
@@ -152,14 +152,15 @@ def test_io_and_datasets_do_not_import_keras():
 # --- load_image_folder -----------------------------------------------------------------
 
 
-def test_load_image_folder_real_subset(shared_data):
-    folder = shared_data / "cifar10" / "test"
+def test_load_image_folder_real_subset(data_dir):
+    folder = data_dir / "cifar10" / "test"
     data = load_image_folder(folder, max_per_class=3)
     assert data.images.shape == (30, 32, 32, 3) and data.images.dtype == np.uint8
     assert data.target.dtype == np.int64
     np.testing.assert_array_equal(data.target, np.repeat(np.arange(10), 3))
     assert data.target_names == list(CIFAR10_CLASSES)
-    assert data.filenames[:3] == [str(folder / "airplane" / f"000{i}.jpg") for i in range(3)]
+    first_airplanes = sorted(os.listdir(folder / "airplane"))[:3]
+    assert data.filenames[:3] == [str(folder / "airplane" / name) for name in first_airplanes]
     np.testing.assert_array_equal(data.images[4], read_image(data.filenames[4]))
 
     again = load_image_folder(folder, max_per_class=3)
@@ -168,26 +169,26 @@ def test_load_image_folder_real_subset(shared_data):
 
 
 @pytest.fixture
-def mixed_size_folder(shared_data, tmp_path):
-    """Two classes of real photos: 256x256 and 512x512, plus files to be ignored."""
-    for name, photo in [("a", "4.1.01.png"), ("b", "house.png")]:
+def mixed_size_folder(data_dir, tmp_path):
+    """Two classes of real photos: 256x256 and 340x512, plus files to be ignored."""
+    for name, photo in [("a", "4.1.01.png"), ("b", "sunhays80_img_027_SRF_8_HR.jpg")]:
         (tmp_path / name).mkdir()
-        shutil.copy(shared_data / "photos" / photo, tmp_path / name / photo.upper())
+        shutil.copy(data_dir / "photos" / photo, tmp_path / name / photo.upper())
     (tmp_path / "a" / "notes.txt").write_text("not an image")
     (tmp_path / ".hidden").mkdir()
     return tmp_path
 
 
 def test_load_image_folder_different_sizes_need_size(mixed_size_folder):
-    with pytest.raises(ValueError, match=r"256x256.*512x512.*size=\(height, width\)"):
+    with pytest.raises(ValueError, match=r"256x256.*340x512.*size=\(height, width\)"):
         load_image_folder(mixed_size_folder)
 
 
-def test_load_image_folder_resizes_to_size(mixed_size_folder, shared_data):
+def test_load_image_folder_resizes_to_size(mixed_size_folder, data_dir):
     data = load_image_folder(mixed_size_folder, size=(64, 48))
     assert data.images.shape == (2, 64, 48, 3)
     assert data.target.tolist() == [0, 1] and data.target_names == ["a", "b"]
-    house = read_image(shared_data / "photos" / "house.png")
+    house = read_image(data_dir / "photos" / "sunhays80_img_027_SRF_8_HR.jpg")
     np.testing.assert_array_equal(data.images[1], resize_batch(house[np.newaxis], (64, 48))[0])
 
 
@@ -249,8 +250,8 @@ def test_load_cifar10_refuses_wrong_batches(tmp_path, cifar_sample):
         load_cifar10(folder)
 
 
-def test_load_cifar10_image_folder(shared_data, tmp_path):
-    source = shared_data / "cifar10"
+def test_load_cifar10_image_folder(data_dir, tmp_path):
+    source = data_dir / "cifar10"
     for split, per_class in [("train", 2), ("test", 1)]:
         for name in CIFAR10_CLASSES:
             (tmp_path / split / name).mkdir(parents=True)

@@ -1,6 +1,6 @@
 """Files as people have them: damaged, odd formats, rotated, huge, unwritable.
 
-Test files are made from real photos (``../shared/data/photos``) with OpenCV, or
+Test files are made from real photos (``tests/data/photos``) with OpenCV, or
 written byte by byte where no encoder makes them (palette PNGs, EXIF orientation,
 decompression bombs). The command line runs in-process (``skcolor.cli.main``).
 """
@@ -23,9 +23,9 @@ from skcolor.io import read_image, write_image
 
 
 @pytest.fixture(scope="module")
-def photo(shared_data):
-    """A real 256×256 RGB photo (USC-SIPI 4.1.04), cropped to 96×128 to stay quick."""
-    return read_image(shared_data / "photos" / "4.1.04.png")[:96, :128]
+def photo(data_dir):
+    """A real 256×256 RGB photo (USC-SIPI 4.1.01), cropped to 96×128 to stay quick."""
+    return read_image(data_dir / "photos" / "4.1.01.png")[:96, :128]
 
 
 def _encode(suffix, image):

@@ -77,13 +77,13 @@ def _digest(path):
 
 
 @pytest.fixture
-def photo_folder(tmp_path, shared_data):
+def photo_folder(tmp_path, data_dir):
     """Real photos in a folder tree (two sizes, a subfolder) and one corrupt PNG."""
     folder = tmp_path / "scans"
     (folder / "cifar").mkdir(parents=True)
-    shutil.copy(shared_data / "photos" / "4.1.05.png", folder / "house.png")
-    shutil.copy(shared_data / "photos" / "4.1.04.png", folder / "girl.png")
-    cifar = sorted((shared_data / "cifar10" / "test" / "cat").iterdir())[:2]
+    shutil.copy(data_dir / "photos" / "4.1.06.png", folder / "tree.png")
+    shutil.copy(data_dir / "photos" / "4.1.01.png", folder / "girl.png")
+    cifar = sorted((data_dir / "cifar10" / "test" / "cat").iterdir())[:2]
     for source in cifar:
         shutil.copy(source, folder / "cifar" / source.name)
     (folder / "torn.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a picture")

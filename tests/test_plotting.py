@@ -13,13 +13,13 @@ from skcolor.plotting import plot_colorization_grid, plot_history
 
 
 @pytest.fixture(scope="module")
-def photos(shared_data):
+def photos(data_dir):
     """Three real photos of different sizes, uint8 RGB."""
-    folder = shared_data / "photos"
+    folder = data_dir / "photos"
     return [
         read_image(folder / "4.1.01.png"),  # 256×256
-        read_image(folder / "4.1.04.png")[:200, :150],
-        read_image(folder / "4.2.03.png")[100:300],  # 200×512
+        read_image(folder / "bsds500_189080.jpg")[:200, :150],
+        read_image(folder / "sunhays80_img_027_SRF_8_HR.jpg")[100:300],  # 200×512
     ]
 
 

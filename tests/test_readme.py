@@ -8,14 +8,14 @@ import skcolor.datasets
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_quick_start_runs(shared_data, tmp_path, monkeypatch, capsys):
+def test_quick_start_runs(data_dir, tmp_path, monkeypatch, capsys):
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     quick_start = blocks[0]
     # Tests have no network: the downloader is replaced by its local-path twin.
     load_local = skcolor.datasets.load_cifar10
 
     def load_cifar10(path=None):
-        return load_local(shared_data / "cifar10" if path is None else path)
+        return load_local(data_dir / "cifar10" if path is None else path)
 
     monkeypatch.setattr(skcolor.datasets, "load_cifar10", load_cifar10)
     monkeypatch.chdir(tmp_path)
