@@ -38,8 +38,10 @@ class RGBToGrayscale(_ImageTransformer):
     >>> import numpy as np
     >>> from skcolor import RGBToGrayscale
     >>> rgb = np.zeros((2, 32, 32, 3), dtype=np.uint8)
-    >>> RGBToGrayscale().fit_transform(rgb).shape
-    (2, 32, 32, 1)
+    >>> rgb[..., 0] = 255  # pure red: BT.601 weighs R by 0.299
+    >>> gray = RGBToGrayscale().fit_transform(rgb)
+    >>> gray.shape, gray.dtype, int(gray[0, 0, 0, 0])
+    ((2, 32, 32, 1), dtype('uint8'), 76)
     """
 
     def fit(self, X, y=None):
@@ -79,10 +81,20 @@ class GrayscaleToRGB(_ImageTransformer):
 
     Examples
     --------
+    With the model that ships with skcolor, on a real photo of any size:
+
+    >>> from skimage.data import chelsea
+    >>> from skcolor import GrayscaleToRGB, RGBToGrayscale
+    >>> gray = RGBToGrayscale().transform(chelsea()[None])  # (1, 300, 451, 1)
+    >>> GrayscaleToRGB().fit_transform(gray).shape
+    (1, 300, 451, 3)
+
+    Or with a colorizer of your own, fitted first (here a tiny one, one epoch):
+
     >>> import numpy as np
-    >>> from skcolor import AutoencoderColorizer, GrayscaleToRGB
+    >>> from skcolor import AutoencoderColorizer
     >>> rgb = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 3), dtype=np.uint8)
-    >>> colorizer = AutoencoderColorizer(epochs=1, random_state=0).fit(rgb)
+    >>> colorizer = AutoencoderColorizer(filters=(8, 16), epochs=1, random_state=0).fit(rgb)
     >>> GrayscaleToRGB(colorizer).fit_transform(rgb[..., :1]).shape
     (8, 32, 32, 3)
     """

@@ -65,7 +65,16 @@ def rgb_to_gray(rgb):
 
 
 def gray_to_rgb(gray):
-    """Copy a gray ``(n, H, W, 1)`` batch into the R, G and B channels."""
+    """Copy a gray ``(n, H, W, 1)`` batch into the R, G and B channels.
+
+    The "gray copy": the colorization that adds no color, the floor a colorizer must beat.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gray_to_rgb(np.array([[[[7]]]], dtype=np.uint8)).tolist()
+    [[[[7, 7, 7]]]]
+    """
     gray = check_channels(gray, name="gray", channels=1)
     return np.repeat(gray, 3, axis=-1)
 
@@ -75,6 +84,12 @@ def rgb_to_ycbcr(rgb):
     """Full-range BT.601 YCbCr (JPEG's) of float RGB in [0, 1], all channels in [0, 1].
 
     Y is exactly :func:`rgb_to_gray`'s luma; Cb and Cr are centred on 0.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rgb_to_ycbcr(np.array([[[[1.0, 0.0, 0.0]]]]))[0, 0, 0].round(3)  # pure red
+    array([0.299, 0.331, 1.   ], dtype=float32)
     """
     rgb = as_float32(check_channels(rgb, name="rgb", channels=3))
     luma = rgb @ np.asarray(BT601_WEIGHTS, dtype=np.float32)
@@ -84,7 +99,15 @@ def rgb_to_ycbcr(rgb):
 
 
 def ycbcr_to_rgb(luma, chroma):
-    """RGB in [0, 1] (float32, clipped) from luma ``(..., 1)`` and Cb, Cr ``(..., 2)``."""
+    """RGB in [0, 1] (float32, clipped) from luma ``(..., 1)`` and Cb, Cr ``(..., 2)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ycbcr = rgb_to_ycbcr(np.array([[[[0.2, 0.5, 0.9]]]]))
+    >>> ycbcr_to_rgb(ycbcr[..., :1], ycbcr[..., 1:]).round(3)
+    array([[[[0.2, 0.5, 0.9]]]], dtype=float32)
+    """
     luma = check_channels(luma, name="luma", channels=1)
     chroma = check_channels(chroma, name="chroma", channels=2)
     if luma.shape[:-1] != chroma.shape[:-1]:
@@ -103,14 +126,29 @@ def ycbcr_to_rgb(luma, chroma):
 
 
 def rgb_to_lab(rgb):
-    """CIELAB (D65) of RGB images: L* in [0, 100], a*, b* roughly in [-110, 110]."""
+    """CIELAB (D65) of RGB images: L* in [0, 100], a*, b* roughly in [-110, 110].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rgb_to_lab(np.array([[[[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]]]]))[0, 0].round(1)  # white, red
+    array([[100. ,   0. ,   0. ],
+           [ 53.2,  80.1,  67.2]], dtype=float32)
+    """
     rgb = as_float32(check_channels(rgb, name="rgb", channels=3))
     lab = cv2.cvtColor(_tall(rgb), cv2.COLOR_RGB2Lab)
     return lab.reshape(rgb.shape)
 
 
 def lab_to_rgb(lab):
-    """RGB in [0, 1] (float32, clipped) of CIELAB images."""
+    """RGB in [0, 1] (float32, clipped) of CIELAB images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lab_to_rgb(rgb_to_lab(np.array([[[[0.2, 0.5, 0.9]]]]))).round(2)
+    array([[[[0.2, 0.5, 0.9]]]], dtype=float32)
+    """
     lab = check_channels(lab, name="lab", channels=3).astype(np.float32, copy=False)
     rgb = cv2.cvtColor(_tall(lab), cv2.COLOR_Lab2RGB)
     return np.clip(rgb.reshape(lab.shape), 0.0, 1.0)
@@ -208,6 +246,22 @@ class ChromaQuantizer:
         Chroma at the centre of each class's cell.
     weights_ : ndarray of shape (n_classes,)
         Loss weight of each class; their mean under the training distribution is 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage.data import coffee
+    >>> chroma = rgb_to_ycbcr(coffee()[np.newaxis] / 255.0)[..., 1:]  # (1, 400, 600, 2)
+    >>> quantizer = ChromaQuantizer(grid=8).fit(chroma)
+    >>> quantizer.n_classes  # the 8 x 8 cells that this photo's colors fall in
+    11
+    >>> classes, weights = quantizer.encode(chroma)
+    >>> classes.shape, weights.shape
+    ((1, 400, 600), (1, 400, 600))
+    >>> one_hot = np.eye(quantizer.n_classes)[classes]
+    >>> rebuilt = quantizer.decode(one_hot, temperature=1)  # each pixel's cell centre
+    >>> bool(np.abs(rebuilt - chroma).max() <= 0.5 / 8)  # within half a cell
+    True
     """
 
     def __init__(self, grid=24, rebalance=0.5):

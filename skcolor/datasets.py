@@ -170,10 +170,19 @@ def load_cifar10(path=None):
 
     Examples
     --------
-    >>> (X_train, y_train), (X_test, y_test) = load_cifar10(
-    ...     "cifar-10-python.tar.gz")  # doctest: +SKIP
-    >>> X_train.shape, y_train.shape  # doctest: +SKIP
-    ((50000, 32, 32, 3), (50000, 1))
+    ``load_cifar10()`` downloads the official archive once. The image-folder form
+    (here one tiny image per class, written on the spot) loads the same way:
+
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> from skcolor.io import write_image
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for folder in [root / s / n for s in ("train", "test") for n in CIFAR10_CLASSES]:
+    ...     folder.mkdir(parents=True)
+    ...     write_image(folder / "0.png", np.zeros((32, 32, 3), np.uint8))
+    >>> (X_train, y_train), (X_test, y_test) = load_cifar10(root)
+    >>> X_train.shape, X_train.dtype, y_train.ravel().tolist()
+    ((10, 32, 32, 3), dtype('uint8'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
     if path is None:
         import keras  # imported here: TensorFlow costs seconds to import

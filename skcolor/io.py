@@ -270,6 +270,19 @@ def write_image(path, image):
     Notes
     -----
     JPEG is lossy; write PNG (or TIFF, BMP) to get the exact pixels back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "gray.png"
+    >>> write_image(path, np.full((2, 3), 0.5))  # float in [0, 1]: rounded to 8 bits
+    >>> read_image(path, mode="gray")[..., 0]
+    array([[128, 128, 128],
+           [128, 128, 128]], dtype=uint8)
+    >>> write_image(path, np.zeros((2, 3, 3), np.uint8))  # replaces the file atomically
+    >>> read_image(path).shape
+    (2, 3, 3)
     """
     path = Path(path)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
@@ -314,6 +327,22 @@ def replacing_atomically(path):
     ------
     FileNotFoundError
         If ``path``'s folder does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> with replacing_atomically(path) as temporary:
+    ...     _ = temporary.write_text("complete")
+    >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+    ('complete', ['notes.txt'])
+    >>> with replacing_atomically(path) as temporary:
+    ...     _ = temporary.write_text("half")
+    ...     raise RuntimeError("the writer failed half way")
+    Traceback (most recent call last):
+    RuntimeError: the writer failed half way
+    >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())  # untouched
+    ('complete', ['notes.txt'])
     """
     path = Path(path)
     if not path.parent.is_dir():
