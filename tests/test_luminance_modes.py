@@ -70,9 +70,11 @@ def test_working_size_bounds_what_the_network_sees(chroma_model, data_dir):
 
     photo = read_image(data_dir / "photos" / "sunhays80_img_027_SRF_8_HR.jpg", mode="gray")[np.newaxis]
     assert chroma_model._working_size(512, 512) == (64, 64)
-    small = chroma_model.set_params(working_size=32)._working_size(512, 384)
-    chroma_model.set_params(working_size=64)
-    assert small == (32, 24)
+    working_size = chroma_model.working_size  # the fixture is shared: put it back
+    try:
+        assert chroma_model.set_params(working_size=32)._working_size(512, 384) == (32, 24)
+    finally:
+        chroma_model.set_params(working_size=working_size)
     predicted = chroma_model.predict(photo)
     assert predicted.shape == (1, 340, 512, 3)
     assert metrics.luminance_psnr(photo, predicted) >= 35
@@ -109,9 +111,12 @@ def test_chroma_quantizer_on_real_chroma(cifar_train):
 
 
 def test_lower_temperature_gives_more_vivid_colors(classes_model, cifar_test_gray):
-    vivid = classes_model.set_params(temperature=0.2).predict(cifar_test_gray)
-    mean = classes_model.set_params(temperature=1.0).predict(cifar_test_gray)
-    classes_model.set_params(temperature=0.38)
+    temperature = classes_model.temperature  # the fixture is shared: put it back
+    try:
+        vivid = classes_model.set_params(temperature=0.2).predict(cifar_test_gray)
+        mean = classes_model.set_params(temperature=1.0).predict(cifar_test_gray)
+    finally:
+        classes_model.set_params(temperature=temperature)
     assert metrics.colorfulness(vivid) > metrics.colorfulness(mean)
     assert metrics.luminance_psnr(cifar_test_gray, vivid) >= 35
 

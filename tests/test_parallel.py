@@ -69,7 +69,10 @@ def test_grid_search_on_cluster_matches_serial(client, cifar_train):
     assert spread.best_params_ == serial.best_params_
     for split in ("split0_test_score", "split1_test_score"):
         assert np.all(np.isfinite(serial.cv_results_[split]))
-        np.testing.assert_allclose(spread.cv_results_[split], serial.cv_results_[split], atol=0.1)
+        # Seeded fits are deterministic wherever they run (about 1e-13 dB apart when measured):
+        # a looser bound would let lost determinism pass.
+        np.testing.assert_allclose(spread.cv_results_[split], serial.cv_results_[split],
+                                   rtol=0, atol=1e-6)
 
 
 def _digest(path):
