@@ -8,10 +8,15 @@ import contextlib
 import os
 import platform
 import time
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_epoch_timer", "extra_skcolor_callbacks", "machine_info", "load_average"]
+__all__ = ["DATA", "make_epoch_timer", "extra_skcolor_callbacks", "machine_info", "load_average"]
+
+#: The full data sets (``cifar10/``, ``photos/``, ...): $SKCOLOR_DATA, else ../shared/data
+#: beside the repository. The tests never need it; they read tests/data.
+DATA = Path(os.environ.get("SKCOLOR_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def make_epoch_timer():

@@ -48,7 +48,7 @@ for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; helpers from ben
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from _common import load_average, machine_info  # noqa: E402
+from _common import DATA, load_average, machine_info  # noqa: E402
 from quality import big_photo_in_subprocess, current_rss_mb  # noqa: E402
 
 #: Targets of issue 6.
@@ -130,7 +130,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=1000, help="photos of the long run")
     parser.add_argument("--warm-up", type=int, default=50, help="photos before the baseline")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "photos")
+    parser.add_argument("--data", type=Path, default=DATA / "photos")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "records" / "memory.json")
     args = parser.parse_args(argv)

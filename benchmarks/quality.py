@@ -81,7 +81,7 @@ for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; _common from ben
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from _common import load_average, machine_info  # noqa: E402
+from _common import DATA, load_average, machine_info  # noqa: E402
 
 from skcolor.metrics import colorization_scores  # noqa: E402
 
@@ -623,11 +623,11 @@ def markdown(results):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Quality and speed of the trained colorizers on CIFAR-10 and real photos.")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "cifar10",
+    parser.add_argument("--data", type=Path, default=DATA / "cifar10",
                         help="CIFAR-10 for skcolor.datasets.load_cifar10 "
-                        "(default <repo>/../shared/data/cifar10)")
-    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos",
-                        help="folder of color *.png photos (default <repo>/../shared/data/photos)")
+                        "(default $SKCOLOR_DATA/cifar10, else <repo>/../shared/data/cifar10)")
+    parser.add_argument("--photos", type=Path, default=DATA / "photos",
+                        help="folder of color *.png photos (default $SKCOLOR_DATA/photos)")
     parser.add_argument("--runs", type=Path, default=BENCHMARKS / "results" / "runs",
                         help="folder of trained .keras models with their .json records "
                         "(default benchmarks/results/runs)")

@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 sys.path.insert(0, os.fspath(Path(__file__).resolve().parent))
-from _common import load_average, machine_info  # noqa: E402
+from _common import DATA, load_average, machine_info  # noqa: E402
 
 GRID = {"optimizer": ["adam", "rmsprop"], "dropout": [0.0, 0.2]}
 
@@ -83,7 +83,7 @@ def _joblib_task_overhead(client, n_tasks):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/cifar10/train"))
+    parser.add_argument("--data", type=Path, default=DATA / "cifar10" / "train")
     parser.add_argument("--n-images", type=int, default=256)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--cv", type=int, default=2)

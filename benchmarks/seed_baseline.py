@@ -78,6 +78,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing skcolor
 if str(Path(__file__).resolve().parent) not in sys.path:  # benchmarks/, for _common
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
+    DATA,
     extra_skcolor_callbacks,
     load_average,
     machine_info,
@@ -317,9 +318,9 @@ def parse_args(argv=None):
     parser.add_argument("--n-train", type=int, default=50000,
                         help="training images, 10%% of them for validation (default 50000)")
     parser.add_argument("--n-test", type=int, default=10000, help="test images (default 10000)")
-    parser.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "cifar10"),
+    parser.add_argument("--data", default=str(DATA / "cifar10"),
                         help="CIFAR-10 path for skcolor.datasets.load_cifar10 "
-                        "(default <repo>/../shared/data/cifar10)")
+                        "(default $SKCOLOR_DATA/cifar10, else <repo>/../shared/data/cifar10)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" /
                                              "seed_baseline.json"),
                         help="JSON file to write (default benchmarks/results/seed_baseline.json)")

@@ -77,10 +77,21 @@ def test_pipeline_from_rgb_through_colorizer(cifar_train, cifar_test):
     assert pipe.score(cifar_test, cifar_test) == pytest.approx(pipe[-1].score(gray, cifar_test))
 
 
-def test_frozen_colorizer_survives_cross_validation(cifar_train, cifar_test_gray):
+def test_frozen_colorizer_survives_cross_validation(cifar_train, cifar_test, cifar_test_gray):
+    from skcolor.metrics import psnr
+
     colorizer = AutoencoderColorizer(filters=(8, 16), latent_dim=16, epochs=1, random_state=0)
     colorizer.fit(cifar_train[:64])
     step = GrayscaleToRGB(FrozenEstimator(colorizer))
-    scores = cross_val_score(step, cifar_test_gray, cifar_test_gray.repeat(3, -1), cv=2,
-                             scoring=lambda est, X, y: float(est.transform(X).mean()))
-    assert np.all(np.isfinite(scores))
+    scores = cross_val_score(step, cifar_test_gray, cifar_test, cv=2,
+                             scoring=lambda est, X, y: psnr(y, est.transform(X)))
+
+    # By hand: 2-fold KFold without shuffling scores the first half, then the second half,
+    # each by the mean over its images of 10 log10(1 / MSE) on the [0, 1] scale.
+    colored = colorizer.predict(cifar_test_gray).astype(np.float64) / 255
+    mse = np.mean((cifar_test / 255.0 - colored) ** 2, axis=(1, 2, 3))
+    per_image = 10 * np.log10(1 / mse)
+    half = len(cifar_test) // 2
+    expected = [per_image[:half].mean(), per_image[half:].mean()]
+    assert 8 < min(expected)  # a colorization's PSNR in dB, not an error code
+    np.testing.assert_allclose(scores, expected, rtol=1e-6)
