@@ -60,11 +60,22 @@ def cifar_test_gray(cifar_test):
 
 @pytest.fixture(scope="session")
 def fitted_colorizer(cifar_train):
-    """The report's model trained for 2 epochs on the real training subset (shared: never refit
-    it or change its parameters; ``clone`` it instead)."""
+    """The report's model trained for 4 epochs on the real training subset (shared: never refit
+    it or change its parameters; ``clone`` it instead).
+
+    ``initial_weights_`` keeps the weights it started from: its untrained self.
+    """
     from skcolor import AutoencoderColorizer
 
-    seed = AutoencoderColorizer(architecture="seed", color_space="rgb", epochs=2, random_state=0)
+    class KeepsInitialWeights(AutoencoderColorizer):
+        def _build_model(self, input_shape):  # the estimator's hook for building the network
+            model = super()._build_model(input_shape)
+            self.initial_weights_ = [weights.copy() for weights in model.get_weights()]
+            return model
+
+    # Batches of 16: 88 training steps, enough for the seed model to learn (tests/test_estimator).
+    seed = KeepsInitialWeights(architecture="seed", color_space="rgb", epochs=4, batch_size=16,
+                               random_state=0)
     return seed.fit(cifar_train)
 
 

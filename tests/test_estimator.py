@@ -9,7 +9,6 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from skcolor import AutoencoderColorizer
-from skcolor.architectures import build_seed
 from skcolor.color import rgb_to_gray
 from skcolor.metrics import psnr
 
@@ -30,13 +29,36 @@ def test_seed_rgb_builds_the_report_model(fitted_colorizer):
     assert fitted_colorizer.model_.count_params() == 3_431_811
 
 
-def test_short_training_beats_the_untrained_model(fitted_colorizer, cifar_test, cifar_test_gray):
-    untrained = build_seed((32, 32, 1))
+def test_seed_model_improves_on_its_untrained_self(fitted_colorizer, cifar_test, cifar_test_gray):
+    import keras
+
+    # The same network with the very weights its training started from.
+    untrained = keras.models.clone_model(fitted_colorizer.model_)
+    untrained.set_weights(fitted_colorizer.initial_weights_)
+    assert not np.array_equal(untrained.get_weights()[0], fitted_colorizer.model_.get_weights()[0])
     untrained_rgb = untrained.predict(cifar_test_gray / np.float32(255), verbose=0)
     untrained_psnr = psnr(cifar_test, untrained_rgb)
     trained_psnr = fitted_colorizer.score(cifar_test_gray, cifar_test)
-    # Measured here: 12.5 dB untrained, 14-16 dB after 2 epochs on 900 images.
-    assert trained_psnr > untrained_psnr + 1.0
+    # Measured here: 12.6 dB untrained, 16.0 dB after 4 epochs of 16-image batches on the 350
+    # fixture images (2 epochs of 32-image batches gave only +0.3 dB).
+    assert trained_psnr > untrained_psnr + 2.0
+
+
+def test_trained_luminance_keeping_model_beats_the_gray_copy(cifar_train, cifar_test,
+                                                            cifar_test_gray):
+    """The real floor: a colorizer that keeps the input's luminance starts from the gray copy
+    (neutral chroma), so training must take it above the gray copy, not above a random net."""
+    from skcolor.color import gray_to_rgb
+    from skcolor.metrics import dataset_psnr, luminance_psnr
+
+    model = AutoencoderColorizer(filters=(8, 16), dropout=0.0, epochs=3, batch_size=8,
+                                 random_state=0).fit(cifar_train)
+    predicted = model.predict(cifar_test_gray)
+    floor = dataset_psnr(cifar_test, gray_to_rgb(cifar_test_gray))
+    # Measured here: 22.34 dB for the gray copy, +0.22 dB for this model (+0.31 dB for the
+    # training set's mean chroma everywhere); 2 epochs with dropout stayed below the floor.
+    assert dataset_psnr(cifar_test, predicted) > floor + 0.1
+    assert luminance_psnr(cifar_test_gray, predicted) >= 35  # the gray input is kept
 
 
 def test_fit_returns_self_and_sets_learned_state(cifar_train):
