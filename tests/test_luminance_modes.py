@@ -66,11 +66,12 @@ def test_any_size_in_same_size_out(chroma_model, shared_data, size):
 
 
 def test_working_size_bounds_what_the_network_sees(chroma_model, shared_data):
+    from skcolor._inference import InferenceSettings, working_size_for
     from skcolor.io import read_image
 
     photo = read_image(shared_data / "photos" / "house.png", mode="gray")[np.newaxis]  # 512×512
-    assert chroma_model._working_size(512, 512) == (64, 64)
-    small = chroma_model.set_params(working_size=32)._working_size(512, 384)
+    assert working_size_for(512, 512, InferenceSettings.of(chroma_model)) == (64, 64)
+    small = working_size_for(512, 384, InferenceSettings.of(chroma_model.set_params(working_size=32)))
     chroma_model.set_params(working_size=64)
     assert small == (32, 24)
     predicted = chroma_model.predict(photo)
