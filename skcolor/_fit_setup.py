@@ -21,9 +21,7 @@ __all__ = ["filters_of", "size_multiple_of", "build_network", "check_training_da
 
 def filters_of(estimator):
     """The estimator's ``filters``, or its architecture's default ones."""
-    if estimator.filters is not None:
-        return tuple(estimator.filters)
-    return ARCHITECTURES[estimator.architecture].default_filters
+    return ARCHITECTURES[estimator.architecture].filters_for(estimator.filters)
 
 
 def size_multiple_of(estimator):

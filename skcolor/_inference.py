@@ -53,12 +53,12 @@ class InferenceSettings:
     def of(cls, colorizer):
         """The settings of a fitted ``AutoencoderColorizer``."""
         spec = ARCHITECTURES[colorizer.architecture]
-        filters = spec.default_filters if colorizer.filters is None else tuple(colorizer.filters)
         height = colorizer.input_shape_[0]
         return cls(
             color_space=colorizer.color_space,
             fixed_size=None if height is None else tuple(colorizer.input_shape_[:2]),
-            working_size=colorizer.working_size, size_multiple=spec.size_multiple(filters),
+            working_size=colorizer.working_size,
+            size_multiple=spec.size_multiple(spec.filters_for(colorizer.filters)),
             quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature)
 
 

@@ -241,6 +241,10 @@ class ArchitectureSpec:
     size_multiple: object
     own_params: tuple = ()
 
+    def filters_for(self, filters):
+        """``filters`` as a tuple, or the default filters for None."""
+        return self.default_filters if filters is None else tuple(filters)
+
 
 def register_architecture(name, spec):
     """Make ``AutoencoderColorizer(architecture=name)`` build ``spec.builder``.
