@@ -7,7 +7,7 @@ What it measures
    subprocess: the peak extra memory of ``predict`` (peak resident set size after
    it minus the resident set size just before it, the model loaded and warmed up)
    and its wall time (first call, then the best of the timed repeats). This reuses
-   ``quality.py``'s worker, so both benchmarks report the same figure the same way.
+   ``_common.py``'s worker, as ``quality.py`` does, so both report it the same way.
    Targets (issue 6): under 1 GB and under 5 s on 2 CPU cores.
 2. **1,000 photos in one process**, as ``skcolor colorize`` treats them: for each,
    a JPEG file is read with ``skcolor.io.read_image``, converted to gray, colorized
@@ -31,7 +31,6 @@ size is read from ``/proc``. Not run by pytest.
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -48,8 +47,16 @@ for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; helpers from ben
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from _common import DATA, load_average, machine_info  # noqa: E402
-from quality import big_photo_in_subprocess, current_rss_mb  # noqa: E402
+from _common import (  # noqa: E402
+    DATA,
+    big_photo_in_subprocess,
+    current_rss_mb,
+    load_average,
+    machine_info,
+    make_logger,
+    markdown_table,
+    write_json,
+)
 
 #: Targets of issue 6.
 PEAK_EXTRA_MB_TARGET = 1024
@@ -60,8 +67,7 @@ SIDES = (256, 1024)
 SAMPLE_EVERY = 50
 
 
-def log(message):
-    print(f"[memory {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = make_logger("memory")
 
 
 def source_photos(folder):
@@ -159,20 +165,19 @@ def main(argv=None):
     record["long_run"] = run
     record["load_average"]["after"] = load_average()
     record["machine"] = machine_info()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=1) + "\n")
+    write_json(args.out, record)
 
-    print(f"| 24-MP photo ({big['width']}×{big['height']}) | peak extra memory | "
-          "first call | best of the repeats |")
-    print("|---|---|---|---|")
-    print(f"| shipped model | {big['peak_extra_mb']:.0f} MB | {big['first_call_seconds']:.2f} s "
-          f"| {big['seconds_best']:.2f} s |")
+    print("\n".join(markdown_table(
+        [f"24-MP photo ({big['width']}×{big['height']})", "peak extra memory", "first call",
+         "best of the repeats"],
+        [["shipped model", f"{big['peak_extra_mb']:.0f} MB", f"{big['first_call_seconds']:.2f} s",
+          f"{big['seconds_best']:.2f} s"]])))
     print()
-    print("| photos | megapixels | s per photo | RSS after warm-up | RSS at the end | growth |")
-    print("|---|---|---|---|---|---|")
-    print(f"| {run['photos']:,} | {run['megapixels_total']:.0f} | "
-          f"{run['seconds_per_photo_after_warm_up']:.3f} | {run['rss_after_warm_up_mb']:.0f} MB "
-          f"| {run['rss_end_mb']:.0f} MB | {run['growth_mb']:+.1f} MB |")
+    print("\n".join(markdown_table(
+        ["photos", "megapixels", "s per photo", "RSS after warm-up", "RSS at the end", "growth"],
+        [[f"{run['photos']:,}", f"{run['megapixels_total']:.0f}",
+          f"{run['seconds_per_photo_after_warm_up']:.3f}", f"{run['rss_after_warm_up_mb']:.0f} MB",
+          f"{run['rss_end_mb']:.0f} MB", f"{run['growth_mb']:+.1f} MB"]])))
     log(f"wrote {args.out}")
     return 0 if big["meets_targets"] and run["meets_target"] else 1
 

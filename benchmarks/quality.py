@@ -66,7 +66,6 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -81,18 +80,30 @@ for _path in (REPO, BENCHMARKS):  # skcolor from this checkout; _common from ben
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from _common import DATA, load_average, machine_info  # noqa: E402
+from _common import (  # noqa: E402
+    DATA,
+    PHOTO_SIZES,
+    PREDICT_REPEATS,
+    best_of,
+    big_photo_in_subprocess,
+    fmt_db,
+    load_average,
+    load_skimage_photos,
+    machine_info,
+    make_logger,
+    make_timing_photo,
+    markdown_table,
+    with_params,
+    write_json,
+)
 
 from skcolor.metrics import colorization_scores  # noqa: E402
 
 SEED = 0
 SSIM_IMAGES = 2000
-PREDICT_REPEATS = 2
 TEMPERATURES = (1.0, 0.38)
 WORKING_SIZES = (32, 64, 128, 256, None)
 SPEED_EPOCHS = 2
-#: (height, width) of the timed photos: 768×512 and 24 megapixels (6000×4000).
-PHOTO_SIZES = {"768x512": (512, 768), "6000x4000": (4000, 6000)}
 #: Color photographs shipped by scikit-image (gray, synthetic, multispectral and 3-D
 #: data sets are left out). Those not in the installed package need a download and
 #: are skipped.
@@ -106,11 +117,7 @@ GRID_CLASSES = (0, 1, 2, 3, 4, 6, 7, 8)
 GRID_OFFSET = 7
 GRID_PHOTOS = ("astronaut", "4.2.07")
 GRID_MAX_BYTES = 1_000_000
-_WORKER_MARK = "QUALITY_WORKER_RESULT "
-
-
-def log(message):
-    print(f"[quality {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = make_logger("quality")
 
 
 # ----------------------------------------------------------------------- data
@@ -130,53 +137,10 @@ def load_cifar(path, n_test, n_train_speed):
     return x_test[test_index], (x_test, y_test.ravel()), train_rgb
 
 
-def load_skimage_photos(names):
-    """The scikit-image photos among ``names`` that load without the network.
-
-    Returns a list of ``(name, source, rgb)`` and a dict ``name → why skipped``.
-    """
-    import skimage.data
-    from skimage.data import _fetchers
-
-    loaders = {name: getattr(skimage.data, name, None) for name in names}
-    loaders["motorcycle_left"] = lambda: skimage.data.stereo_motorcycle()[0]
-    photos, skipped = [], {}
-    # With no fetcher, scikit-image raises instead of downloading a missing file.
-    fetcher = getattr(_fetchers, "_image_fetcher", None)
-    _fetchers._image_fetcher = None
-    try:
-        for name in names:
-            try:
-                if loaders[name] is None:
-                    raise AttributeError(f"skimage.data has no {name}()")
-                image = np.asarray(loaders[name]())
-            except Exception as exc:  # a missing file or optional dependency: skip it
-                skipped[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-                continue
-            if image.ndim != 3 or image.shape[-1] != 3 or image.dtype != np.uint8:
-                skipped[name] = f"not 8-bit RGB: shape {image.shape}, dtype {image.dtype}"
-                continue
-            photos.append((name, f"skimage.data.{name}", image))
-    finally:
-        _fetchers._image_fetcher = fetcher
-    return photos, skipped
-
-
 def load_folder_photos(folder):
     from skcolor.io import read_image
 
     return [(path.stem, str(path), read_image(path)) for path in sorted(Path(folder).glob("*.png"))]
-
-
-def make_timing_photo(height, width):
-    """A real photo (scikit-image's coffee, 3:2) in gray uint8, resized to (height, width)."""
-    import cv2
-    import skimage.data
-
-    from skcolor.color import rgb_to_gray
-
-    gray = rgb_to_gray(skimage.data.coffee()[np.newaxis])[0]
-    return cv2.resize(gray, (width, height), interpolation=cv2.INTER_LINEAR)[:, :, np.newaxis]
 
 
 # --------------------------------------------------------------------- models
@@ -229,21 +193,17 @@ def predict_at_temperatures(model, gray, temperatures):
     the other temperatures are timed, then more at the last one until there are
     PREDICT_REPEATS timed calls.
     """
-    original = model.temperature
     predictions, seconds = {}, []
-    try:
-        for i, temperature in enumerate(temperatures):
-            model.set_params(temperature=temperature)
+    for i, temperature in enumerate(temperatures):
+        with with_params(model, temperature=temperature):
             start = time.perf_counter()
             predictions[temperature] = model.predict(gray)
             if i:
                 seconds.append(time.perf_counter() - start)
-        while len(seconds) < PREDICT_REPEATS:
-            start = time.perf_counter()
-            predictions[temperatures[-1]] = model.predict(gray)
-            seconds.append(time.perf_counter() - start)
-    finally:
-        model.set_params(temperature=original)
+            while i == len(temperatures) - 1 and len(seconds) < PREDICT_REPEATS:
+                start = time.perf_counter()
+                predictions[temperature] = model.predict(gray)
+                seconds.append(time.perf_counter() - start)
     return predictions, seconds
 
 
@@ -304,13 +264,8 @@ def photo_table(photos, colorizers):
 
 
 def predict_list(model, grays, temperature=None):
-    original = model.temperature
-    if temperature is not None:
-        model.set_params(temperature=temperature)
-    try:
+    with with_params(model, temperature=model.temperature if temperature is None else temperature):
         return model.predict(list(grays))
-    finally:
-        model.set_params(temperature=original)
 
 
 def working_size_table(model, photos):
@@ -318,12 +273,10 @@ def working_size_table(model, photos):
     from skcolor.color import gray_to_rgb, rgb_to_gray
 
     grays = [rgb_to_gray(rgb[np.newaxis])[0] for _, _, rgb in photos]
-    original = model.working_size
     rows = []
-    try:
-        for size in WORKING_SIZES:
-            log(f"photos: default at working_size={size}")
-            model.set_params(working_size=size)
+    for size in WORKING_SIZES:
+        log(f"photos: default at working_size={size}")
+        with with_params(model, working_size=size):
             start = time.perf_counter()
             outputs = model.predict(grays)
             seconds = time.perf_counter() - start
@@ -337,22 +290,19 @@ def working_size_table(model, photos):
                          "mean_colorfulness": float(np.mean(colorfulness)),
                          "seconds_all_photos": seconds, "psnr": psnrs,
                          "colorfulness": colorfulness})
-    finally:
-        model.set_params(working_size=original)
     return rows
 
 
 # ---------------------------------------------------------------------- speed
 def training_speed(model, gray, rgb):
     """Training images/s of a 2-epoch fit with ``model``'s parameters, from epoch 2's time."""
-    from _common import extra_skcolor_callbacks, make_epoch_timer
+    from _common import make_epoch_timer
 
     from skcolor import AutoencoderColorizer
 
-    params = dict(model.get_params(), epochs=SPEED_EPOCHS, verbose=0, random_state=SEED)
-    timer = make_epoch_timer()
-    with extra_skcolor_callbacks(timer):
-        AutoencoderColorizer(**params).fit(gray, rgb)
+    params = dict(model.get_params(), epochs=SPEED_EPOCHS, verbose=0, random_state=SEED,
+                  callbacks=[make_epoch_timer()])
+    timer = AutoencoderColorizer(**params).fit(gray, rgb).callbacks_[0]  # fit's copy
     n_val = (min(max(1, int(round(params["validation_fraction"] * len(gray)))), len(gray) - 1)
              if params["validation_fraction"] > 0 else 0)
     n_fit = len(gray) - n_val
@@ -363,88 +313,6 @@ def training_speed(model, gray, rgb):
         "train_images_per_second": n_fit / timer.seconds[-1],
         "train_images_per_cpu_second": n_fit / timer.cpu_seconds[-1],
     }
-
-
-def best_of(function, repeats=PREDICT_REPEATS):
-    """Seconds of ``repeats`` timed calls after one untimed warm-up call."""
-    function()
-    seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - start)
-    return seconds
-
-
-def big_photo_in_subprocess(model_name, model_path):
-    """Run :func:`big_photo_worker` in a fresh Python process; its result dict."""
-    code = (f"import sys; sys.path[:0] = [{str(BENCHMARKS)!r}, {str(REPO)!r}]; "
-            "import quality; quality.big_photo_worker(sys.argv[1])")
-    argument = "default" if model_name == "default" else str(model_path)
-    done = subprocess.run([sys.executable, "-c", code, argument], capture_output=True,
-                          text=True, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith(_WORKER_MARK):
-            return json.loads(line[len(_WORKER_MARK):])
-    raise RuntimeError(f"24-MP worker for {model_name} failed (exit {done.returncode}):\n"
-                       + done.stderr[-3000:])
-
-
-def big_photo_worker(model):
-    """Time and measure the memory of ``predict`` on a 24-MP photo; print the result.
-
-    Runs in a fresh process (see :func:`big_photo_in_subprocess`): loads ``model``
-    (a ``.keras`` path, or ``"default"`` for the shipped model), warms up on a
-    768×512 photo, reads the resident set size, predicts the 24-MP photo once (which
-    sets the peak RSS and is the warm-up for the timing), then times
-    PREDICT_REPEATS more calls.
-    """
-    import resource
-
-    from skcolor import AutoencoderColorizer, load_pretrained
-
-    colorizer = load_pretrained() if model == "default" else AutoencoderColorizer.load(model)
-    big = make_timing_photo(*PHOTO_SIZES["6000x4000"])
-    colorizer.predict(make_timing_photo(*PHOTO_SIZES["768x512"])[np.newaxis])
-    rss_before = current_rss_mb()
-    peak_before = max_rss_mb(resource)
-    start = time.perf_counter()
-    colorizer.predict(big[np.newaxis])
-    first_seconds = time.perf_counter() - start
-    peak_after = max_rss_mb(resource)
-    # ru_maxrss survives exec: a peak from before predict (this process's or, on Linux,
-    # the parent's) would hide predict's own. Then the figure is only a lower bound.
-    reliable = rss_before is not None and peak_after > peak_before
-    seconds = []
-    for _ in range(PREDICT_REPEATS):
-        start = time.perf_counter()
-        colorizer.predict(big[np.newaxis])
-        seconds.append(time.perf_counter() - start)
-    result = {
-        "height": big.shape[0], "width": big.shape[1],
-        "rss_before_predict_mb": rss_before, "max_rss_before_predict_mb": peak_before,
-        "max_rss_after_predict_mb": peak_after,
-        "peak_extra_mb": None if rss_before is None else peak_after - rss_before,
-        "peak_is_from_predict": reliable,
-        "first_call_seconds": first_seconds, "seconds": seconds,
-        "seconds_best": min(seconds),
-    }
-    print(_WORKER_MARK + json.dumps(result), flush=True)
-
-
-def current_rss_mb():
-    """Resident set size of this process now, in MB (None where /proc is missing)."""
-    try:
-        with open("/proc/self/statm") as file:
-            pages = int(file.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def max_rss_mb(resource):
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
 
 
 def speed_table(models, names, train_gray, train_rgb, big_photo):
@@ -470,51 +338,35 @@ def speed_table(models, names, train_gray, train_rgb, big_photo):
 def make_grid(path, cifar, photos, columns):
     """Save the example grid; ``columns`` maps a title to ``(model, temperature or None)``."""
     import cv2
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from skcolor.color import gray_to_rgb, rgb_to_gray
+    from skcolor.color import rgb_to_gray
     from skcolor.datasets import CIFAR10_CLASSES
+    from skcolor.plotting import plot_colorization_grid
 
     x_test, y_test = cifar
     index = [int(np.flatnonzero(y_test == c)[GRID_OFFSET]) for c in GRID_CLASSES]
-    cifar_rgb = x_test[index]
     by_name = {name: rgb for name, _, rgb in photos}
     chosen = [n for n in GRID_PHOTOS if n in by_name] or [n for n, _, _ in photos]
     chosen = (chosen + [n for n, _, _ in photos if n not in chosen])[:2]
-    true_rows = list(cifar_rgb) + [by_name[n] for n in chosen]
-    grays = [rgb_to_gray(rgb[np.newaxis])[0] for rgb in true_rows]
 
-    panels = {"gray": [gray_to_rgb(g[np.newaxis])[0] for g in grays]}
-    for title, (model, temperature) in columns.items():
-        cifar_out = list(predict_list(model, np.stack(grays[:len(index)]), temperature))
-        panels[title] = cifar_out + predict_list(model, grays[len(index):], temperature)
-    panels["true"] = true_rows
-
-    def shrink(image, side=256):
+    def shrink(image, side=256):  # keeps the PNG small; CIFAR-10 images stay as they are
         scale = side / max(image.shape[:2])
         if scale >= 1:
             return image
         size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
         return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
-    n_rows, n_cols = len(true_rows), len(panels)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.7 * n_cols, 1.7 * n_rows + 0.3),
-                             squeeze=False)
+    true_rows = list(x_test[index]) + [by_name[n] for n in chosen]
+    grays = [rgb_to_gray(rgb[np.newaxis])[0] for rgb in true_rows]
+    predicted = {}
+    for title, (model, temperature) in columns.items():
+        cifar_out = list(predict_list(model, np.stack(grays[:len(index)]), temperature))
+        predicted[title] = [shrink(image) for image in
+                            cifar_out + predict_list(model, grays[len(index):], temperature)]
     labels = [f"{CIFAR10_CLASSES[c]} (test #{i})" for c, i in zip(GRID_CLASSES, index)]
-    labels += list(chosen)
-    for col, (title, images) in enumerate(panels.items()):
-        axes[0, col].set_title(title, fontsize=9)
-        for row, image in enumerate(images):
-            ax = axes[row, col]
-            ax.imshow(shrink(image), interpolation="nearest" if row < len(index) else "antialiased")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if col == 0:
-                ax.set_ylabel(labels[row], fontsize=7)
-    fig.tight_layout()
+    fig = plot_colorization_grid([shrink(g) for g in grays], predicted,
+                                 [shrink(rgb) for rgb in true_rows],
+                                 titles=labels + list(chosen), max_images=len(true_rows))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     dpi = 100
@@ -523,18 +375,12 @@ def make_grid(path, cifar, photos, columns):
         if path.stat().st_size <= GRID_MAX_BYTES or dpi <= 50:
             break
         dpi = int(dpi * 0.85)
-    plt.close(fig)
     return {"path": str(path), "bytes": path.stat().st_size, "dpi": dpi,
-            "cifar_test_indices": index, "photos": chosen, "columns": list(panels)}
+            "cifar_test_indices": index, "photos": chosen,
+            "columns": ["gray", *predicted, "true"]}
 
 
 # --------------------------------------------------------------------- output
-def fmt_db(value):
-    if value is None:
-        return "—"
-    return "∞" if value >= 100.0 else f"{value:.2f} dB"
-
-
 def fmt(value, spec):
     return "—" if value is None else format(value, spec)
 
@@ -568,17 +414,15 @@ def markdown(results):
             f"{fmt(row['predict_images_per_second'], '.0f')} |")
 
     if results["speed"]:
-        lines += ["", "| speed on this machine | training images/s (epoch 2) | s per 768×512 "
-                  "photo | s per 6000×4000 photo | peak extra memory, 6000×4000 |",
-                  "|---|---|---|---|---|"]
+        rows = []
         for name, entry in results["speed"].items():
-            train = entry.get("training")
-            big = entry.get("photo_6000x4000")
-            lines.append(
-                f"| {name} | {fmt(train and train['train_images_per_second'], '.0f')} | "
-                f"{entry['photo_768x512']['seconds_best']:.3f} | "
-                f"{fmt(big and big['seconds_best'], '.2f')} | "
-                f"{peak_cell(big)} |")
+            train, big = entry.get("training"), entry.get("photo_6000x4000")
+            rows.append([name, fmt(train and train["train_images_per_second"], ".0f"),
+                         f"{entry['photo_768x512']['seconds_best']:.3f}",
+                         fmt(big and big["seconds_best"], ".2f"), peak_cell(big)])
+        lines += ["", *markdown_table(
+            ["speed on this machine", "training images/s (epoch 2)", "s per 768×512 photo",
+             "s per 6000×4000 photo", "peak extra memory, 6000×4000"], rows)]
 
     photos = results["photos"]
     columns = ["gray", *photos["colorizers"]]
@@ -731,8 +575,7 @@ def main(argv=None):
     results["total_seconds"] = time.perf_counter() - started
 
     print(markdown(results))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1, default=str, allow_nan=False) + "\n")
+    write_json(args.out, results)
     log(f"wrote {args.out} in {results['total_seconds']:.0f} s")
     return 0
 

@@ -34,8 +34,8 @@ skcolor makes with ``random_state=0``, reproduced here with NumPy). It reports
 
 Before anything is timed, each side runs a tiny warm-up fit (64 images, 1 epoch),
 so that neither pays TensorFlow's one-time start-up alone. The timing callback is
-added to skcolor's ``fit`` by wrapping ``skcolor._keras_training.make_callbacks``
-for the duration of the call; nothing else in skcolor is changed.
+given to skcolor's ``fit`` through its public ``callbacks`` parameter (the
+timings are read from ``callbacks_``, fit's copy); nothing in skcolor is patched.
 
 Data: ``skcolor.datasets.load_cifar10(--data)``, gray via
 ``skcolor.RGBToGrayscale`` (BT.601). Images are taken in a seeded random order
@@ -79,10 +79,10 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # benchmarks/, for _co
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     DATA,
-    extra_skcolor_callbacks,
     load_average,
     machine_info,
     make_epoch_timer,
+    make_logger,
 )
 
 from skcolor.metrics import colorization_scores  # noqa: E402
@@ -95,8 +95,7 @@ TARGET_RATIO = 0.95
 WARMUP_IMAGES = 64
 
 
-def log(message):
-    print(f"[seed_baseline {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = make_logger("seed_baseline")
 
 
 # ----------------------------------------------------------------------- data
@@ -162,7 +161,7 @@ def time_interleaved(functions, repeats):
 
 
 # ------------------------------------------------------------------- skcolor
-def make_skcolor_model(epochs, batch_size, verbose):
+def make_skcolor_model(epochs, batch_size, verbose, callbacks=None):
     from skcolor import AutoencoderColorizer
 
     return AutoencoderColorizer(
@@ -173,17 +172,16 @@ def make_skcolor_model(epochs, batch_size, verbose):
         random_state=SEED,
         validation_fraction=VALIDATION_FRACTION,
         verbose=verbose,
+        callbacks=callbacks,
     )
 
 
 def run_skcolor(gray_train, rgb_train, epochs, batch_size, verbose):
-    timer = make_epoch_timer()
-    model = make_skcolor_model(epochs, batch_size, verbose)
+    model = make_skcolor_model(epochs, batch_size, verbose, callbacks=[make_epoch_timer()])
     start = time.perf_counter()
-    with extra_skcolor_callbacks(timer):
-        model.fit(gray_train, rgb_train)
+    model.fit(gray_train, rgb_train)
     total = time.perf_counter() - start
-    return model, timer, total, model.history_
+    return model, model.callbacks_[0], total, model.history_  # the timer: fit's copy
 
 
 # --------------------------------------------------------------- plain Keras

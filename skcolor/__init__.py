@@ -4,12 +4,11 @@ Importing skcolor does not import TensorFlow; Keras is loaded when a model is bu
 or loaded.
 """
 
-__version__ = "0.1.0.dev0"
-
-from ._estimator import AutoencoderColorizer  # noqa: E402
-from ._keras_training import TrainingDivergedError  # noqa: E402
-from ._pretrained import load_pretrained  # noqa: E402
-from ._transformers import GrayscaleToRGB, RGBToGrayscale  # noqa: E402
+from ._estimator import AutoencoderColorizer
+from ._pretrained import load_pretrained
+from ._training import TrainingDivergedError
+from ._transformers import GrayscaleToRGB, RGBToGrayscale
+from ._version import __version__
 
 __all__ = [
     "AutoencoderColorizer",

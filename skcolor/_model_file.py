@@ -1,19 +1,24 @@
-"""The ``.keras`` files of :meth:`AutoencoderColorizer.save`: writing and checking.
+"""The ``.keras`` files of :meth:`AutoencoderColorizer.save`: the whole save record.
 
 A saved estimator is a regular Keras archive with skcolor's record added as one
-JSON member. Before Keras opens a file, :func:`read_model_record` makes sure it is
+JSON member. :func:`save_estimator` writes it and :func:`load_estimator` reads it
+back into an estimator (translating the records of earlier skcolors). Before Keras opens a file, :func:`read_model_record` makes sure it is
 complete, not a decompression bomb, of a save format this skcolor reads, and free
 of serialized Python code; Keras then loads it in safe mode.
 """
 
 import json
+import os
 import zipfile
 import zlib
+from pathlib import Path
 
-from . import __version__
+from ._version import __version__
+from .color import ChromaQuantizer
 from .io import replacing_atomically
 
-__all__ = ["MAX_MODEL_BYTES", "read_model_record", "write_model_file"]
+__all__ = ["MAX_MODEL_BYTES", "save_estimator", "load_estimator", "fit_token_of",
+           "read_model_record", "write_model_file"]
 
 # Name of the estimator's own record inside a saved ``.keras`` archive, and the
 # version of that record's layout. Compatibility rule: ``load`` reads the formats in
@@ -25,9 +30,14 @@ _PARAMS_ENTRY = "skcolor.json"
 _SAVE_FORMAT = 1
 _READABLE_FORMATS = (1,)
 # Keys of the record that load cannot do without, and the JSON types of all keys.
-_RECORD_KEYS = ("params", "input_shape_", "history_", "chroma_quantizer_")
+# (Files saved before fitted_params existed, the shipped model's first form, are no
+# longer read: every file save() wrote since has it.)
+_RECORD_KEYS = ("params", "fitted_params", "input_shape_", "history_", "chroma_quantizer_")
 _RECORD_TYPES = {"params": dict, "input_shape_": list, "history_": dict,
-                 "chroma_quantizer_": (dict, type(None)), "fitted_params": dict}
+                 "chroma_quantizer_": (dict, type(None)), "fitted_params": dict,
+                 "fit_token": (str, type(None))}
+# Parameters that have no file form: a loaded estimator gets these values.
+_NOT_SAVED = {"callbacks": None}
 
 #: Largest total unpacked size, in bytes, of the members of a model file that
 #: ``load`` accepts: far above any skcolor network (the shipped one unpacks to
@@ -35,6 +45,93 @@ _RECORD_TYPES = {"params": dict, "input_shape_": list, "history_": dict,
 #: checksum, as ``load`` does, unpacks each member, and zipfile never unpacks more
 #: than a member declares, so this bounds the work a hostile archive can cause.
 MAX_MODEL_BYTES = 2 * 1024**3
+
+
+def save_estimator(estimator, path, *, include_optimizer=True):
+    """Write the fitted ``estimator`` to ``path`` (see ``AutoencoderColorizer.save``)."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"save needs a path ending in '.keras'; got {str(path)!r}.")
+    params = {**estimator.get_params(), **_NOT_SAVED}
+    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+        params["random_state"] = None  # a RandomState object has no portable form
+    if params["checkpoint_path"] is not None:
+        params["checkpoint_path"] = os.fspath(params["checkpoint_path"])
+    quantizer = estimator.chroma_quantizer_
+    record = {
+        "params": params,
+        # What the network was built and compiled with, for warm_start's checks.
+        "fitted_params": estimator._fitted_params_,
+        "input_shape_": list(estimator.input_shape_),
+        "history_": estimator.history_,
+        "chroma_quantizer_": None if quantizer is None else quantizer.get_state(),
+        # Which fit this is, so that another fit never overwrites its checkpoint.
+        "fit_token": getattr(estimator, "_fit_token_", None),
+    }
+    model = estimator.model_
+    if not include_optimizer:
+        # A model rebuilt from its config is uncompiled (clone_model would share the
+        # optimizer); only its weights need copying.
+        model = type(model).from_config(model.get_config())
+        model.set_weights(estimator.model_.get_weights())
+    write_model_file(path, model, record)
+
+
+def load_estimator(cls, path, *, check_params):
+    """The estimator of class ``cls`` saved in ``path`` (see ``AutoencoderColorizer.load``);
+    ``check_params(estimator)`` validates the saved parameters."""
+    import keras
+
+    path = Path(path)
+    record = read_model_record(path, cls._get_param_names())
+    params = _current_params(record["params"])
+    estimator = cls(**params)
+    check_params(estimator)  # before Keras reads anything
+    try:
+        estimator.model_ = keras.saving.load_model(path, safe_mode=True)
+    except MemoryError:
+        raise
+    except Exception as exc:  # Keras reports what it refuses with many exception types
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise ValueError(
+            f"Keras could not load the model in {str(path)!r} in safe mode "
+            f"({type(exc).__name__}: {reason}). skcolor loads models in safe mode only."
+        ) from exc
+    estimator.input_shape_ = tuple(record["input_shape_"])
+    estimator.history_ = record["history_"]
+    quantizer = record["chroma_quantizer_"]
+    estimator.chroma_quantizer_ = None if quantizer is None else ChromaQuantizer.from_state(quantizer)
+    fitted = _current_params(record["fitted_params"])
+    estimator._fitted_params_ = {**fitted, "filters": tuple(fitted.get("filters", ()))}
+    if record.get("fit_token") is not None:
+        estimator._fit_token_ = record["fit_token"]
+    return estimator
+
+
+def _current_params(params):
+    """Saved parameters in today's form: tuples for lists, and early stopping as
+    ``early_stopping`` (bool) with ``n_iter_no_change`` (before 0.1, a patience or None)."""
+    params = dict(params)
+    if params.get("filters") is not None:
+        params["filters"] = tuple(params["filters"])
+    stopping = params.get("early_stopping")
+    if isinstance(stopping, int) and not isinstance(stopping, bool):
+        params["early_stopping"], params["n_iter_no_change"] = True, stopping
+    elif "early_stopping" in params and stopping is None:
+        params["early_stopping"] = False
+    return params
+
+
+def fit_token_of(path):
+    """The ``fit_token`` in the record of the skcolor model file at ``path``: None for
+    a file saved without one, False for a file that is not a readable skcolor model."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            record = json.loads(archive.read(_PARAMS_ENTRY))
+    except (OSError, KeyError, ValueError, RecursionError, zipfile.BadZipFile, zlib.error,
+            EOFError):
+        return False
+    return record.get("fit_token") if isinstance(record, dict) else False
 
 
 def write_model_file(path, model, record):

@@ -1,10 +1,16 @@
-"""A small declarative table of parameter constraints, checked in ``fit``.
+"""A declarative table of parameters: accepted forms and a short description each.
 
-Modelled on scikit-learn's ``_parameter_constraints`` (whose helpers are private to
-scikit-learn): each parameter maps to a list of accepted forms; a value must match
-one of them. A value of the right type but out of range raises ``ValueError``; a
-value of the wrong type raises ``TypeError``. Both messages name the estimator, the
-parameter, what it accepts and what it got.
+Each parameter maps to a :class:`Param`: the forms it accepts (a value must match
+one of them) and a one-line description, which ``skcolor train --help`` shows. A
+value of the right type but out of range raises ``ValueError``; a value of the
+wrong type raises ``TypeError``. Both messages name the estimator, the parameter,
+what it accepts and what it got.
+
+The idea is scikit-learn's ``_parameter_constraints``, but the names are our own
+(``_param_table``, ``check_params``): scikit-learn's validation objects live in a
+private module whose API changes between releases, and its own
+``BaseEstimator._validate_params`` and estimator checks read
+``_parameter_constraints`` expecting its objects, so ours must not take that name.
 """
 
 import numbers
@@ -13,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Interval", "Options", "IntTuple", "FilePath", "RandomState", "validate_params"]
+__all__ = ["Param", "Interval", "Options", "Keys", "IntTuple", "FilePath", "RandomState",
+           "KerasCallbacks", "check_params"]
 
 
 def _is_int(value):
@@ -75,6 +82,37 @@ class Options:
         return "one of " + ", ".join(repr(v) for v in self.values)
 
 
+class Keys:
+    """One of the keys of ``mapping`` at the time of the check (a registry that grows)."""
+
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def matches_type(self, value):
+        return isinstance(value, str)
+
+    def accepts(self, value):
+        return isinstance(value, str) and value in self.mapping
+
+    def __str__(self):
+        return "one of " + ", ".join(repr(key) for key in self.mapping)
+
+
+class KerasCallbacks:
+    """A list or tuple of Keras callbacks (objects with ``set_model`` and ``on_epoch_end``)."""
+
+    def matches_type(self, value):
+        return isinstance(value, (list, tuple))
+
+    def accepts(self, value):
+        return self.matches_type(value) and all(
+            callable(getattr(item, "set_model", None)) and callable(getattr(item, "on_epoch_end", None))
+            for item in value)
+
+    def __str__(self):
+        return "a list of keras.callbacks.Callback"
+
+
 class IntTuple:
     """A non-empty tuple or list of ints, each at least ``low``."""
 
@@ -127,8 +165,18 @@ class RandomState:
         return "None, an int in [0, 2**32) or a numpy.random.RandomState"
 
 
-def validate_params(estimator, constraints):
-    """Check every parameter of ``estimator`` named in ``constraints``.
+class Param:
+    """One parameter's accepted forms (any of ``constraints``) and its one-line ``help``."""
+
+    def __init__(self, constraints, help):
+        self.constraints, self.help = tuple(constraints), help
+
+    def __str__(self):
+        return " or ".join(str(constraint) for constraint in self.constraints)
+
+
+def check_params(estimator, table):
+    """Check every parameter of ``estimator`` named in ``table`` (name → :class:`Param`).
 
     Raises
     ------
@@ -138,11 +186,11 @@ def validate_params(estimator, constraints):
         If a value has an accepted type but none of the accepted values.
     """
     owner = type(estimator).__name__
-    for name, accepted in constraints.items():
-        value = getattr(estimator, name)
+    for name, param in table.items():
+        value, accepted = getattr(estimator, name), param.constraints
         if any(constraint.accepts(value) for constraint in accepted):
             continue
-        expected = " or ".join(str(constraint) for constraint in accepted)
+        expected = str(param)
         message = f"The {name!r} parameter of {owner} must be {expected}; got {value!r}."
         if any(constraint.matches_type(value) for constraint in accepted):
             raise ValueError(message)

@@ -1,12 +1,35 @@
-"""Keras model builders, one function per architecture.
+"""Keras model builders, and one :class:`ArchitectureSpec` per architecture.
 
 Each builder takes the input shape ``(H, W, 1)`` and the architecture's
-hyperparameters and returns an uncompiled ``keras.Model``. The estimator picks a
-builder by name from :data:`ARCHITECTURES`; adding an architecture means adding a
-function here and an entry in that table.
+hyperparameters and returns an uncompiled ``keras.Model``. The estimator looks an
+architecture up by name in :data:`ARCHITECTURES` and learns from its spec
+everything it needs: the builder, its default filters, the multiple that image
+sides must be, whether it takes any size, and which estimator parameters of its
+own the builder takes. Adding an architecture is one builder function and one
+entry::
+
+    def build_tiny(input_shape, *, filters, dropout, l1, l2, output_channels,
+                   output_activation):
+        ...  # a keras.Model from (H, W, 1) gray to output_channels per pixel
+
+    ARCHITECTURES["tiny"] = ArchitectureSpec(
+        build_tiny, default_filters=(8,), fully_convolutional=True,
+        size_multiple=lambda filters: 1)
+
+(:func:`register_architecture` does the same with a check.) Nothing else in
+skcolor names an architecture.
 """
 
-__all__ = ["build_seed", "build_unet", "ARCHITECTURES", "min_input_size"]
+from dataclasses import dataclass
+
+__all__ = [
+    "ArchitectureSpec",
+    "ARCHITECTURES",
+    "register_architecture",
+    "build_seed",
+    "build_unet",
+    "min_input_size",
+]
 
 
 def _kernel_regularizer(l1, l2):
@@ -124,8 +147,8 @@ def build_unet(
         ``(H, W, 1)``; None for any size. H and W must be multiples of
         ``2 ** (len(filters) - 1)``.
     latent_dim : None
-        Ignored (the U-Net has no dense bottleneck); accepted so that every builder
-        takes the estimator's parameters.
+        Ignored (the U-Net has no dense bottleneck); accepted for callers of
+        earlier versions, which passed it to every builder.
     filters : tuple of int, default=(32, 64, 128, 256)
         Filters per level, from full resolution down; its length is the depth.
     dropout : float, default=0.0
@@ -180,15 +203,101 @@ def build_unet(
     return keras.Model(inputs, outputs, name="unet")
 
 
+@dataclass(frozen=True)
+class ArchitectureSpec:
+    """What the estimator needs to know about one architecture.
+
+    Parameters
+    ----------
+    builder : callable
+        ``builder(input_shape, *, filters, dropout, l1, l2, output_channels,
+        output_activation, **own)`` returning an uncompiled ``keras.Model``;
+        ``input_shape`` is ``(None, None, 1)`` for a fully convolutional
+        architecture, else ``(H, W, 1)`` of the training images.
+    default_filters : tuple of int
+        Filters per level when the estimator's ``filters`` is None.
+    fully_convolutional : bool
+        Whether the network takes images of any size (``predict`` then runs it at
+        ``working_size``); otherwise it is built for, and runs at, the training size.
+    size_multiple : callable
+        ``size_multiple(filters)``: the int that image height and width must be
+        multiples of (inputs are padded up to it at prediction).
+    own_params : tuple of str, default=()
+        Estimator parameters passed to ``builder`` by name besides the common
+        ones (``"latent_dim"`` for ``"seed"``). They shape the network, so
+        ``warm_start`` checks them.
+
+    Examples
+    --------
+    >>> from skcolor.architectures import ARCHITECTURES
+    >>> spec = ARCHITECTURES["unet"]
+    >>> spec.default_filters, spec.fully_convolutional, spec.size_multiple((32, 64, 128))
+    ((32, 64, 128, 256), True, 4)
+    """
+
+    builder: object
+    default_filters: tuple
+    fully_convolutional: bool
+    size_multiple: object
+    own_params: tuple = ()
+
+    def filters_for(self, filters):
+        """``filters`` as a tuple, or the default filters for None."""
+        return self.default_filters if filters is None else tuple(filters)
+
+
+def register_architecture(name, spec):
+    """Make ``AutoencoderColorizer(architecture=name)`` build ``spec.builder``.
+
+    Parameters
+    ----------
+    name : str
+        The value of the estimator's ``architecture`` parameter.
+    spec : ArchitectureSpec
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is taken or not a non-empty string; TypeError if ``spec`` is
+        not an :class:`ArchitectureSpec`.
+
+    Examples
+    --------
+    >>> from skcolor.architectures import ARCHITECTURES, ArchitectureSpec, build_unet
+    >>> register_architecture("unet-small", ArchitectureSpec(
+    ...     build_unet, default_filters=(8, 16), fully_convolutional=True,
+    ...     size_multiple=lambda filters: 2 ** (len(filters) - 1)))
+    >>> "unet-small" in ARCHITECTURES
+    True
+    >>> del ARCHITECTURES["unet-small"]
+    """
+    if not isinstance(spec, ArchitectureSpec):
+        raise TypeError(f"spec must be an ArchitectureSpec; got {type(spec).__name__}.")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string; got {name!r}.")
+    if name in ARCHITECTURES:
+        raise ValueError(f"architecture {name!r} is already registered.")
+    ARCHITECTURES[name] = spec
+
+
 def min_input_size(architecture, *, filters):
     """Height and width that inputs of ``architecture`` must be multiples of."""
-    if architecture == "unet":
-        return 2 ** (len(filters) - 1)
-    return 2 ** len(filters)
+    return ARCHITECTURES[architecture].size_multiple(tuple(filters))
 
 
-#: Architecture name → builder function.
-ARCHITECTURES = {"seed": build_seed, "unet": build_unet}
-
-#: Architectures that take inputs of any size (the others are built for one size).
-FULLY_CONVOLUTIONAL = {"unet"}
+#: Architecture name → its spec. The estimator's ``architecture`` accepts its keys.
+ARCHITECTURES = {
+    "seed": ArchitectureSpec(
+        build_seed,
+        default_filters=(64, 128, 256),
+        fully_convolutional=False,
+        size_multiple=lambda filters: 2 ** len(filters),  # one stride-2 conv per level
+        own_params=("latent_dim",),
+    ),
+    "unet": ArchitectureSpec(
+        build_unet,
+        default_filters=(32, 64, 128, 256),
+        fully_convolutional=True,
+        size_multiple=lambda filters: 2 ** (len(filters) - 1),  # pools between levels
+    ),
+}

@@ -10,14 +10,15 @@ say how to install it if it is missing (``pip install "skcolor[dask]"``).
 """
 
 import functools
-import io
 import math
 import os
 import pickle
 import threading
 from pathlib import Path
 
-from ._keras_training import THREADS_VARIABLE, limit_tensorflow_threads
+from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan_jobs
+from ._batch import Job, record_failure, with_working_size
+from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
 __all__ = ["colorize_files", "THREADS_VARIABLE"]
@@ -86,8 +87,10 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     ImportError
         If Dask is not installed.
     ValueError
-        If there is no client, ``out_dir`` is not a folder, or two inputs would
-        be written to the same output.
+        If there is no client, ``out_dir`` is not a folder, two inputs would be
+        written to the same output, or the workers cannot load ``model``.
+    FileNotFoundError
+        If ``model`` names no file.
 
     Notes
     -----
@@ -105,9 +108,6 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     >>> outcome.written, outcome.failed  # doctest: +SKIP
     (1250, [('scans/1950/torn.jpg', 'cannot identify image file')])
     """
-    from .cli._common import UsageError
-    from .cli._colorize import plan_jobs
-
     distributed = distributed_module()
     if client is None:
         try:
@@ -125,16 +125,12 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
         raise ValueError(f"out_dir must be a folder; {os.fspath(out_dir)!r} is a file.")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    try:
-        _, todo, outcome = plan_jobs([os.fspath(path) for path in paths], out_dir,
-                                     overwrite=overwrite)
-    except UsageError as exc:
-        raise ValueError(str(exc)) from None
+    _, todo, outcome = plan_jobs([os.fspath(path) for path in paths], out_dir,
+                                 overwrite=overwrite)
     if todo:
         colorize_jobs_on_cluster(
             client, todo, outcome, model=model, working_size=working_size,
             batch_size=batch_size, overwrite=overwrite, files_per_task=files_per_task,
-            progress=_quiet_progress(len(todo)),
         )
     return outcome
 
@@ -144,23 +140,19 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
     """Colorize ``jobs`` on ``client``'s workers; record the results in ``outcome``.
 
     What ``skcolor colorize --scheduler`` and :func:`colorize_files` share. The
-    workers run :func:`skcolor.cli._colorize.colorize_jobs`, the local command's
-    code, on their shares; here their outcomes are merged, failures reported
-    through ``progress`` as the local command reports them, with the inputs named
-    as they were given.
+    workers run :func:`skcolor._batch.colorize_jobs`, the local code, on their
+    shares; here their outcomes are merged, failures reported through
+    ``progress`` (see :class:`skcolor._batch.SilentProgress`, the default) as a
+    local run reports them, with the inputs named as they were given.
 
     Raises
     ------
-    skcolor.cli._common.CommandError
-        If the workers cannot load the model.
+    FileNotFoundError, ValueError
+        If the workers cannot load the model (the message says so).
     """
-    from .cli._colorize import NAME, Progress, _fail
-    from .cli._common import CommandError
-    from .cli._inputs import Job
-
     distributed = distributed_module()
     if progress is None:
-        progress = Progress(len(jobs), f"skcolor {NAME}")
+        progress = SilentProgress()
     model_spec = _model_spec(client, model)
     # Workers may run in other folders: they get absolute paths, and failures
     # come back named as the user named the inputs.
@@ -185,29 +177,22 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
             share = share_of[future]
             try:
                 result = future.result()
-            except CommandError as exc:  # the model: every share would fail the same way
-                raise CommandError(f"on a Dask worker: {exc}") from exc
+            except (FileNotFoundError, ValueError) as exc:  # the model: every share fails alike
+                raise type(exc)(f"on a Dask worker: {exc}") from exc
             except Exception as exc:  # e.g. a worker killed by the memory limit
                 reason = f"lost on a Dask worker ({type(exc).__name__}: {exc})"
                 for job in share:
-                    _fail(given[job.source], reason, outcome, progress)
+                    record_failure(given[job.source], reason, outcome, progress)
             else:
                 outcome.written += result.written
                 outcome.skipped.extend(given[job.source] for job in result.skipped)
                 for name, reason in result.failed:
                     job = given[Path(name)]
-                    _fail(job, reason.replace(name, os.fspath(job.source)), outcome, progress)
+                    record_failure(job, reason.replace(name, os.fspath(job.source)), outcome, progress)
             progress.advance(len(share))
     finally:
         client.cancel(futures)
         progress.close()
-
-
-def _quiet_progress(total):
-    from .cli._common import Progress
-
-    # Failures are returned in the outcome, not printed.
-    return Progress(total, "skcolor", stream=io.StringIO())
 
 
 def _model_spec(client, model):
@@ -225,6 +210,10 @@ def _model_spec(client, model):
         payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         return client.scatter(payload, broadcast=True, hash=True)
     if isinstance(model, (str, os.PathLike)):
+        if not os.path.isfile(model):  # the workers would each fail the same way
+            raise FileNotFoundError(
+                f"model={os.fspath(model)!r}: no such model file; expected a .keras file "
+                "written by AutoencoderColorizer.save, or None for the shipped model.")
         return ("path", os.path.abspath(model))
     raise TypeError(
         "model must be a fitted AutoencoderColorizer, the path of a .keras file written "
@@ -233,16 +222,13 @@ def _model_spec(client, model):
 
 
 def _colorize_share(jobs, model_spec, *, working_size, batch_size, overwrite):
-    """Run on a worker: colorize ``jobs`` with the local command's code."""
-    from .cli._colorize import Outcome, colorize_jobs, with_working_size
-
+    """Run on a worker: colorize ``jobs`` with the local code."""
     outcome = Outcome()
 
     def load():
         return with_working_size(_worker_colorizer(model_spec), working_size)
 
-    colorize_jobs(load, jobs, outcome, batch_size=batch_size, overwrite=overwrite,
-                  progress=_quiet_progress(len(jobs)))
+    colorize_jobs(load, jobs, outcome, batch_size=batch_size, overwrite=overwrite)
     return outcome
 
 
@@ -267,8 +253,6 @@ def _worker_colorizer(model_spec):
 
 @functools.lru_cache(maxsize=2)
 def _loaded(path, mtime_ns=None):  # the modification time reloads a replaced file
-    from .cli._common import load_colorizer
-
     return load_colorizer(None if path is None else Path(path))
 
 

@@ -24,15 +24,17 @@ _LEARNING_RATE_KEYS = ("learning_rate", "lr")
 def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_images=8):
     """Draw gray inputs, their colorizations and optionally the true colors side by side.
 
-    One row per image; the columns are gray | colorized | true.
+    One row per image; the columns are gray | colorized | true, or gray | one
+    column per colorizer | true when ``predicted`` is a dict.
 
     Parameters
     ----------
     gray : array-like of shape (n, H, W) or (n, H, W, 1), or list of arrays
         Gray input images, uint8 (0-255) or float in [0, 1]. A list may hold
         images of different sizes, each ``(H, W)``, ``(H, W, 1)`` or ``(H, W, 3)``.
-    predicted : array-like of shape (n, H, W, 3), or list of (H, W, 3) arrays
-        Colorized images, in the same order.
+    predicted : array-like of shape (n, H, W, 3), list of (H, W, 3) arrays, or dict
+        Colorized images, in the same order; a dict maps column titles to such
+        batches, one column each (to compare colorizers).
     true : array-like of shape (n, H, W, 3), or list of (H, W, 3) arrays, default=None
         True color images; None leaves out the third column.
     titles : sequence of str, default=None
@@ -64,6 +66,9 @@ def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_image
     >>> fig = plot_colorization_grid(rgb[..., :1], rgb, rgb, titles=["a", "b"])
     >>> len(fig.axes)
     6
+    >>> fig = plot_colorization_grid(rgb[..., :1], {"model A": rgb, "model B": rgb[::-1]})
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['gray', 'model A', 'model B']
     """
     from matplotlib.figure import Figure
 
@@ -72,7 +77,13 @@ def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_image
         raise ValueError(f"max_images must be a positive int; got {max_images!r}.")
     n, gray_images = _as_image_list(gray, "gray", max_images)
     columns = {"gray": gray_images}  # column title -> images shown
-    for title, images, name in (("colorized", predicted, "predicted"), ("true", true, "true")):
+    if isinstance(predicted, dict):
+        if not predicted:
+            raise ValueError("predicted is an empty dict; expected at least one column.")
+        named = [(str(title), images, f"predicted[{title!r}]") for title, images in predicted.items()]
+    else:
+        named = [("colorized", predicted, "predicted")]
+    for title, images, name in (*named, ("true", true, "true")):
         if images is None:
             continue
         count, columns[title] = _as_image_list(images, name, max_images)

@@ -1,4 +1,4 @@
-"""The seed architecture is the report's model, layer for layer."""
+"""The seed architecture is the report's model, layer for layer; adding one is one entry."""
 
 import pytest
 
@@ -41,7 +41,7 @@ def test_no_regularizer_without_penalties():
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))
 @pytest.mark.parametrize("channels", [2, 3])
 def test_every_architecture_maps_gray_to_the_asked_channels(name, channels):
-    model = ARCHITECTURES[name]((32, 32, 1), output_channels=channels)
+    model = ARCHITECTURES[name].builder((32, 32, 1), output_channels=channels)
     assert tuple(model.input.shape[1:]) == (32, 32, 1)
     assert tuple(model.output.shape[1:]) == (32, 32, channels)
 
@@ -56,3 +56,55 @@ def test_unet_takes_any_multiple_of_its_depth():
         assert model.predict(np.zeros(shape, np.float32), verbose=0).shape == (*shape[:3], 2)
     skips = [l for l in model.layers if l.__class__.__name__ == "Concatenate"]
     assert len(skips) == 2
+
+
+def build_tiny(input_shape, *, filters, dropout, l1, l2, output_channels, output_activation,
+               kernel=3):
+    """One convolution per filter count, then one to the output: fully convolutional."""
+    import keras
+
+    inputs = keras.Input(shape=input_shape)
+    x = inputs
+    for n_filters in filters:
+        x = keras.layers.Conv2D(n_filters, kernel, padding="same", activation="relu")(x)
+    outputs = keras.layers.Conv2D(output_channels, 1, activation=output_activation)(x)
+    return keras.Model(inputs, outputs, name="tiny")
+
+
+@pytest.fixture
+def registry():
+    """ARCHITECTURES, put back as it was after the test."""
+    before = dict(ARCHITECTURES)
+    yield ARCHITECTURES
+    ARCHITECTURES.clear()
+    ARCHITECTURES.update(before)
+
+
+def test_a_tiny_architecture_registered_with_one_entry_fits_predicts_and_saves(
+        registry, tmp_path):
+    import numpy as np
+    import skimage.data
+
+    from skcolor import AutoencoderColorizer
+    from skcolor.architectures import ArchitectureSpec, register_architecture
+    from skcolor.color import rgb_to_gray
+
+    register_architecture("tiny", ArchitectureSpec(
+        build_tiny, default_filters=(4,), fully_convolutional=True,
+        size_multiple=lambda filters: 1, own_params=()))
+    assert "tiny" in registry
+    with pytest.raises(ValueError, match="already registered"):
+        register_architecture("tiny", registry["tiny"])
+
+    photo = skimage.data.chelsea()[:40, :56]  # any size: the spec says so
+    images = np.stack([photo, photo[::-1], photo[:, ::-1], photo[::-1, ::-1]])
+    model = AutoencoderColorizer(architecture="tiny", epochs=1, validation_fraction=0,
+                                 random_state=0).fit(images)
+    assert model.model_.name == "tiny" and model.input_shape_ == (None, None, 1)
+    gray = rgb_to_gray(images[:1])[:, :33, :45]  # odd size, no padding needed
+    assert model.predict(gray).shape == (1, 33, 45, 3)
+    model.save(tmp_path / "tiny.keras")
+    loaded = AutoencoderColorizer.load(tmp_path / "tiny.keras")
+    np.testing.assert_array_equal(loaded.predict(gray), model.predict(gray))
+    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'tiny'"):
+        AutoencoderColorizer(architecture="huge").fit(images)

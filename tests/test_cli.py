@@ -147,8 +147,7 @@ def test_demo_writes_its_images_and_comparison(tmp_path):
 
 # In-process checks of the pieces the subprocess runs rely on (no TensorFlow).
 def test_inputs_keep_relative_folders_and_refuse_colliding_outputs(inputs, tmp_path):
-    from skcolor.cli._common import UsageError
-    from skcolor.cli._inputs import find_jobs
+    from skcolor._inputs import find_jobs
     from skcolor.io import IMAGE_SUFFIXES
 
     good = tmp_path / "good"
@@ -169,6 +168,6 @@ def test_inputs_keep_relative_folders_and_refuse_colliding_outputs(inputs, tmp_p
 
     (tmp_path / "other").mkdir()
     shutil.copy(good / "portrait.jpg", tmp_path / "other" / "portrait.jpg")
-    with pytest.raises(UsageError, match="would both be written to"):
+    with pytest.raises(ValueError, match="would both be written to"):
         find_jobs([str(good / "portrait.jpg"), str(tmp_path / "other")], tmp_path / "o",
                   suffixes=IMAGE_SUFFIXES)

@@ -152,7 +152,7 @@ class _TrainingWouldStart(Exception):
 class ValidateOnly(AutoencoderColorizer):
     """Runs fit's validation, then stops before anything is built or trained."""
 
-    def _initialize_random_state(self):
+    def _build_model(self, input_shape):
         raise _TrainingWouldStart
 
 

@@ -66,15 +66,17 @@ def test_any_size_in_same_size_out(chroma_model, data_dir, size):
 
 
 def test_working_size_bounds_what_the_network_sees(chroma_model, data_dir):
+    from skcolor._inference import InferenceSettings, working_size_for
     from skcolor.io import read_image
 
     photo = read_image(data_dir / "photos" / "sunhays80_img_027_SRF_8_HR.jpg", mode="gray")[np.newaxis]
-    assert chroma_model._working_size(512, 512) == (64, 64)
+    assert working_size_for(512, 512, InferenceSettings.of(chroma_model)) == (64, 64)
     working_size = chroma_model.working_size  # the fixture is shared: put it back
     try:
-        assert chroma_model.set_params(working_size=32)._working_size(512, 384) == (32, 24)
+        small = working_size_for(512, 384, InferenceSettings.of(chroma_model.set_params(working_size=32)))
     finally:
         chroma_model.set_params(working_size=working_size)
+    assert small == (32, 24)
     predicted = chroma_model.predict(photo)
     assert predicted.shape == (1, 340, 512, 3)
     assert metrics.luminance_psnr(photo, predicted) >= 35

@@ -152,7 +152,7 @@ def test_parallel_says_how_to_install_dask(monkeypatch, photo_folder, tmp_path):
 
 @pytest.mark.parametrize("value", ["0", "two", "-1"])
 def test_thread_setting_must_be_a_positive_integer(monkeypatch, value):
-    from skcolor._keras_training import limit_tensorflow_threads
+    from skcolor._runtime import limit_tensorflow_threads
 
     monkeypatch.setenv("SKCOLOR_NUM_THREADS", value)
     with pytest.raises(ValueError, match="SKCOLOR_NUM_THREADS must be a positive integer"):

@@ -89,15 +89,6 @@ def huge_learning_rate_from_epoch_2(epoch, learning_rate):
     return 1e30 if epoch >= 1 else learning_rate
 
 
-class WithCallbacks(AutoencoderColorizer):
-    """The estimator with extra Keras callbacks, through its documented hook."""
-
-    extra_callbacks = ()
-
-    def _make_callbacks(self, monitor):
-        return [*super()._make_callbacks(monitor), *self.extra_callbacks]
-
-
 def test_nan_loss_in_the_first_epoch_raises_and_leaves_the_estimator_unfitted(images):
     model = AutoencoderColorizer(**SMALL, optimizer="sgd", learning_rate=1e30)
     with pytest.raises(TrainingDivergedError, match=r"loss became nan in epoch 1, batch \d") as info:
@@ -110,11 +101,12 @@ def test_nan_loss_in_the_first_epoch_raises_and_leaves_the_estimator_unfitted(im
 
 def test_nan_loss_in_epoch_2_keeps_the_weights_of_epoch_1(images):
     recorder = WeightRecorder()
-    model = WithCallbacks(**{**SMALL, "epochs": 3}, optimizer="sgd", learning_rate=0.01)
-    model.extra_callbacks = [keras.callbacks.LearningRateScheduler(huge_learning_rate_from_epoch_2),
-                             recorder]
+    model = AutoencoderColorizer(**{**SMALL, "epochs": 3}, optimizer="sgd", learning_rate=0.01)
+    model.set_params(callbacks=[
+        keras.callbacks.LearningRateScheduler(huge_learning_rate_from_epoch_2), recorder])
     with pytest.raises(TrainingDivergedError, match="in epoch 2, batch .*weights of epoch 1"):
         model.fit(images)
+    recorder = model.callbacks_[1]  # fit's copy of it (the parameter's is left unused)
     assert_same_weights(model.model_.get_weights(), recorder.weights[0])
     assert all(len(values) == 1 for values in model.history_.values())
     # The optimizer's state is epoch 1's too, not the scheduler's 1e30.
@@ -136,10 +128,11 @@ def test_nan_loss_in_a_warm_start_keeps_the_state_it_started_from(fitted, images
 def test_keyboard_interrupt_keeps_the_best_epoch_and_the_history(images, tmp_path):
     recorder = WeightRecorder()
     checkpoint = tmp_path / "run.keras"
-    model = WithCallbacks(**{**SMALL, "epochs": 5}, checkpoint_path=checkpoint)
-    model.extra_callbacks = [recorder, InterruptAt(epoch=2)]  # during the third epoch
+    model = AutoencoderColorizer(**{**SMALL, "epochs": 5}, checkpoint_path=checkpoint)
+    model.set_params(callbacks=[recorder, InterruptAt(epoch=2)])  # during the third epoch
     with pytest.warns(UserWarning, match="interrupted after 2 of 5 epochs") as warned:
         assert model.fit(images) is model
+    recorder = model.callbacks_[0]  # fit's copy of it
     assert all(len(values) == 2 for values in model.history_.values())
     best = int(np.argmin(model.history_["val_loss"]))
     messages = [str(w.message) for w in warned if "interrupted" in str(w.message)]
@@ -153,11 +146,11 @@ def test_keyboard_interrupt_keeps_the_best_epoch_and_the_history(images, tmp_pat
 
 
 def test_keyboard_interrupt_early_in_a_warm_start_keeps_the_state_it_started_from(images):
-    model = WithCallbacks(**SMALL).fit(images)
+    model = AutoencoderColorizer(**SMALL).fit(images)
     before, history = weights_of(model), model.history_
     model.set_params(warm_start=True)
     # Keras numbers a warm start's epochs on from the saved one: epoch index 1 is the new one.
-    model.extra_callbacks = [InterruptAt(epoch=1)]  # before the new epoch ends
+    model.set_params(callbacks=[InterruptAt(epoch=1)])  # before the new epoch ends
     with pytest.warns(UserWarning, match="interrupted after 0 of 1 epochs; the estimator keeps "
                                          "the weights it started from"):
         assert model.fit(images) is model
@@ -167,8 +160,8 @@ def test_keyboard_interrupt_early_in_a_warm_start_keeps_the_state_it_started_fro
 
 
 def test_keyboard_interrupt_before_the_first_epoch_ends_is_not_swallowed(images):
-    model = WithCallbacks(**SMALL)
-    model.extra_callbacks = [InterruptAt(epoch=0)]
+    model = AutoencoderColorizer(**SMALL)
+    model.set_params(callbacks=[InterruptAt(epoch=0)])
     with pytest.raises(KeyboardInterrupt):
         model.fit(images)
     with pytest.raises(NotFittedError):

@@ -131,7 +131,8 @@ BAD_PARAMS = [
     ("lr_patience", -1, ValueError),
     ("lr_factor", 1.0, ValueError),
     ("min_lr", -1.0, ValueError),
-    ("early_stopping", -2, ValueError),
+    ("early_stopping", -2, TypeError),  # a bool: its patience is n_iter_no_change
+    ("n_iter_no_change", 0, ValueError),
     ("random_state", -1, ValueError),
     ("random_state", "seed", TypeError),
     ("verbose", 3, ValueError),

@@ -1,33 +1,26 @@
-"""``skcolor colorize``: colorize image files, folders and globs into an output folder."""
+"""``skcolor colorize``: colorize image files, folders and globs into an output folder.
 
-import copy
+The work is the library's (:mod:`skcolor._batch`, :mod:`skcolor.parallel`); this
+module parses, reports and turns errors into messages and exit codes.
+"""
+
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._batch import colorize_jobs, describe_error, plan_jobs, with_working_size
 from ._common import (
     CommandError,
-    add_model_argument,
     Progress,
     UsageError,
+    add_model_argument,
     check_model_path,
     int_at_least,
     load_colorizer,
     positive_int,
     report,
 )
-from ._inputs import find_jobs
 
-__all__ = [
-    "NAME",
-    "HELP",
-    "DESCRIPTION",
-    "add_arguments",
-    "run",
-    "plan_jobs",
-    "colorize_jobs",
-    "Outcome",
-]
+__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run"]
 
 NAME = "colorize"
 HELP = "colorize gray photos: files, folders and glob patterns"
@@ -97,28 +90,6 @@ def add_arguments(parser):
     )
 
 
-@dataclass
-class Outcome:
-    """What became of the inputs.
-
-    Attributes
-    ----------
-    written : int
-        Outputs written.
-    skipped : list of Job
-        Jobs whose output already existed (and ``--overwrite`` was not given).
-    failed : list of (str, str)
-        ``(input, reason)`` of each input that could not be used or colorized.
-    ignored : int
-        Files passed over in folder and pattern searches.
-    """
-
-    written: int = 0
-    skipped: list = field(default_factory=list)
-    failed: list = field(default_factory=list)
-    ignored: int = 0
-
-
 def run(args):
     """Colorize ``args.inputs`` into ``args.outdir``; return the exit status."""
     if args.outdir.exists() and not args.outdir.is_dir():
@@ -126,21 +97,28 @@ def run(args):
     check_model_path(args.model)  # before anything slow, and before Keras starts
     _check_output_folder(args.outdir)
 
-    found, todo, outcome = plan_jobs(args.inputs, args.outdir, overwrite=args.overwrite)
+    try:
+        found, todo, outcome = plan_jobs(args.inputs, args.outdir, overwrite=args.overwrite)
+    except ValueError as exc:  # two inputs, one output
+        raise UsageError(f"{exc} (-o)") from exc
     for name, reason in found.problems:
         report(NAME, f"{name}: {reason}")
 
+    progress = Progress(len(todo), f"skcolor {NAME}", prefix=f"skcolor {NAME}: ")
     if todo and args.scheduler is not None:
         from ..parallel import colorize_jobs_on_cluster
 
         with _connect(args.scheduler) as client:
-            colorize_jobs_on_cluster(
-                client, todo, outcome, model=args.model, working_size=args.working_size,
-                batch_size=args.batch_size, overwrite=args.overwrite,
-            )
+            try:
+                colorize_jobs_on_cluster(
+                    client, todo, outcome, model=args.model, working_size=args.working_size,
+                    batch_size=args.batch_size, overwrite=args.overwrite, progress=progress,
+                )
+            except (FileNotFoundError, ValueError) as exc:  # the workers' model
+                raise CommandError(_model_problem(args.model, exc)) from exc
     elif todo:
         colorize_jobs(lambda: _load_colorizer(args), todo, outcome, batch_size=args.batch_size,
-                      overwrite=args.overwrite)
+                      overwrite=args.overwrite, progress=progress)
     _summarize(args, outcome)
     if not (found.jobs or found.problems):
         report(NAME, f"found no images to colorize in {' '.join(args.inputs)}")
@@ -162,34 +140,9 @@ def _check_output_folder(outdir):
             pass
     except OSError as exc:
         raise UsageError(
-            f"-o {os.fspath(outdir)}: cannot write there ({_describe(exc)}); choose a folder "
+            f"-o {os.fspath(outdir)}: cannot write there ({describe_error(exc)}); choose a folder "
             "you can write to"
         ) from exc
-
-
-def plan_jobs(inputs, outdir, *, overwrite):
-    """Find the inputs' jobs and set aside those whose output exists.
-
-    Returns
-    -------
-    found : FoundInputs
-        What :func:`~skcolor.cli._inputs.find_jobs` found.
-    todo : list of Job
-        The jobs to colorize.
-    outcome : Outcome
-        Started with the inputs that cannot be used and the outputs kept.
-    """
-    from ..io import IMAGE_SUFFIXES
-
-    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES)
-    outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
-    todo = []
-    for job in found.jobs:
-        if job.target.exists() and not overwrite:
-            outcome.skipped.append(job)  # decided before the model is even loaded
-        else:
-            todo.append(job)
-    return found, todo, outcome
 
 
 def _load_colorizer(args):
@@ -231,107 +184,10 @@ def _connect(address, *, timeout=30):
         ) from exc
 
 
-def with_working_size(colorizer, working_size):
-    """``colorizer``, or a shallow copy of it that runs at ``working_size`` if not None."""
-    if working_size is None:
-        return colorizer
-    # A shallow copy shares the network; the shipped model is cached per process.
-    return copy.copy(colorizer).set_params(working_size=working_size)
-
-
-def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
-    """Read, colorize and write ``jobs`` in batches; record results in ``outcome``.
-
-    ``load()`` returns the colorizer; it is called once, when the first readable
-    image needs it, so that a run whose inputs are all unreadable never starts Keras.
-    ``progress`` (a :class:`Progress`) counts the jobs and shows failures; by
-    default a progress line on stderr.
-    """
-    if progress is None:
-        progress = Progress(len(jobs), f"skcolor {NAME}")
-    colorizer = None
-    try:
-        for start in range(0, len(jobs), batch_size):
-            batch = jobs[start:start + batch_size]
-            grays = [_read_gray(job, outcome, progress) for job in batch]
-            readable = [(job, gray) for job, gray in zip(batch, grays) if gray is not None]
-            if readable and colorizer is None:
-                colorizer = load()
-                progress.restart_clock()  # the rate is of colorizing, not of loading
-            for job, rgb in _predict(colorizer, readable, outcome, progress):
-                _write(job, rgb, outcome, progress, overwrite=overwrite)
-            progress.advance(len(batch))
-    finally:
-        progress.close()
-
-
-def _fail(job, reason, outcome, progress):
-    name = os.fspath(job.source)
-    outcome.failed.append((name, reason))
-    # read_image's messages already name the file.
-    progress.message(f"skcolor {NAME}: {reason if name in reason else f'{name}: {reason}'}")
-
-
-def _read_gray(job, outcome, progress):
-    """The image's luminance ``(H, W, 1)`` uint8, or None after reporting why not."""
-    import numpy as np
-
-    from ..color import rgb_to_gray
-    from ..io import read_image
-
-    try:
-        rgb = read_image(job.source, mode="rgb")
-    except (OSError, ValueError) as exc:
-        _fail(job, _describe(exc), outcome, progress)
-        return None
-    # Gray files are read as three equal channels, whose BT.601 luma is the gray
-    # itself; color files give the luminance the model was trained on.
-    return rgb_to_gray(rgb[np.newaxis])[0]
-
-
-def _predict(colorizer, readable, outcome, progress):
-    """``(job, rgb)`` for each image that the model colorizes; report the others."""
-    if not readable:
-        return []
-    jobs, grays = zip(*readable)
-    try:
-        return list(zip(jobs, colorizer.predict(list(grays))))
-    except Exception as exc:  # e.g. memory exhausted on a huge photo; reported below
-        if len(readable) == 1:
-            _fail(jobs[0], _cannot_colorize(exc), outcome, progress)
-            return []
-    results = []
-    for job, gray in readable:  # one at a time, so that only the culprit is skipped
-        try:
-            results.append((job, colorizer.predict([gray])[0]))
-        except Exception as exc:
-            _fail(job, _cannot_colorize(exc), outcome, progress)
-    return results
-
-
-def _cannot_colorize(exc):
-    return f"cannot colorize it ({type(exc).__name__}: {exc})"
-
-
-def _write(job, rgb, outcome, progress, *, overwrite):
-    from ..io import write_image
-
-    if job.target.exists() and not overwrite:  # appeared since the run started
-        outcome.skipped.append(job)
-        return
-    try:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        write_image(job.target, rgb)
-    except (OSError, ValueError) as exc:
-        _fail(job, f"cannot write {os.fspath(job.target)}: {_describe(exc)}", outcome, progress)
-        return
-    outcome.written += 1
-
-
-def _describe(exc):
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc)
+def _model_problem(model, exc):
+    """The message for a model the Dask workers could not load."""
+    option = "--model" if model is None else f"--model {os.fspath(model)}"
+    return f"{option}: on a Dask worker: {exc}"
 
 
 def _summarize(args, outcome):

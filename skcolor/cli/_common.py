@@ -113,24 +113,18 @@ def load_colorizer(path=None, *, option="--model"):
         If the file is missing or is not a model skcolor can load; the message says
         which and why.
     """
-    from .. import load_pretrained
-    from .._estimator import AutoencoderColorizer
+    from .. import _batch
 
-    if path is None:
-        try:
-            return load_pretrained()
-        except FileNotFoundError as exc:
-            raise CommandError(f"{exc} Or pass --model PATH.") from exc
-    check_model_path(path, option=option)
+    if path is not None:
+        check_model_path(path, option=option)
     try:
-        return AutoencoderColorizer.load(path)
+        return _batch.load_colorizer(path)
+    except FileNotFoundError as exc:
+        if path is None:
+            raise CommandError(f"{exc} Or pass --model PATH.") from exc
+        raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
     except ValueError as exc:
         raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
-    except Exception as exc:  # Keras reports damaged archives with many exception types
-        raise CommandError(
-            f"{option} {os.fspath(path)}: cannot load it as a skcolor model "
-            f"({type(exc).__name__}: {exc})."
-        ) from exc
 
 
 def render_figure(figure, dpi=150):
@@ -164,9 +158,12 @@ class Progress:
     stream : file, default=sys.stderr
     interval : float, default=5.0
         Seconds between lines when ``stream`` is not a terminal.
+    prefix : str, default=""
+        Put before each :meth:`message`, e.g. ``"skcolor colorize: "``.
     """
 
-    def __init__(self, total, label, *, stream=None, interval=5.0):
+    def __init__(self, total, label, *, stream=None, interval=5.0, prefix=""):
+        self.prefix = prefix
         self.total = total
         self.label = label
         self.stream = sys.stderr if stream is None else stream
@@ -196,7 +193,7 @@ class Progress:
     def message(self, text):
         """Print ``text`` on its own line without garbling the progress line."""
         self._clear()
-        print(text, file=self.stream, flush=True)
+        print(f"{self.prefix}{text}", file=self.stream, flush=True)
         if self._live and self.done:
             self._draw(time.perf_counter())
 

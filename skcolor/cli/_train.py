@@ -3,7 +3,6 @@
 import argparse
 import inspect
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ a PNG next to the model (MODEL_loss.png, or --plot PATH).
 
 Every parameter of AutoencoderColorizer is an option, written --name VALUE
 (underscores or dashes), e.g. --epochs 20 --filters 32,64,128 --dropout 0.1
---loss huber --early-stopping none. VALUE is read as None ('none'), a bool
+--loss huber --early-stopping true. VALUE is read as None ('none'), a bool
 ('true', 'false'), an integer, a number, a comma-separated tuple, or else a
 string; the estimator checks it before any data is read. The options not given
 keep the estimator's defaults, except --verbose, which defaults to 2 (one line
@@ -53,8 +52,6 @@ renamed, so an interrupted run never leaves a partial model."""
 
 # args attributes that hold estimator parameters: "estimator_<name>".
 _PARAM_PREFIX = "estimator_"
-# "name : type, default=value" (or "l1, l2 : ...") lines of a numpydoc docstring.
-_DOC_PARAMETER_LINE = re.compile(r"^(\w+(?:, \w+)*) : (.+)$", re.MULTILINE)
 
 
 def add_arguments(parser):
@@ -89,17 +86,21 @@ def add_arguments(parser):
 
 
 def _add_estimator_arguments(parser):
-    """One ``--name VALUE`` option per AutoencoderColorizer parameter, from the class itself."""
+    """One ``--name VALUE`` option per AutoencoderColorizer parameter, from its table."""
     from .._estimator import AutoencoderColorizer
+    from .._estimator_params import PARAM_TABLE
+    from .._params import KerasCallbacks
 
     group = parser.add_argument_group(
         "AutoencoderColorizer parameters",
         "See help(skcolor.AutoencoderColorizer) for what each one does.",
     )
-    described = _documented_types(AutoencoderColorizer)
     defaults = AutoencoderColorizer().get_params()
     for name in inspect.signature(AutoencoderColorizer).parameters:  # the documented order
-        text = described.get(name, f"default: {defaults[name]!r}")
+        param = PARAM_TABLE[name]
+        if any(isinstance(c, KerasCallbacks) for c in param.constraints):
+            continue  # Python objects: no command-line form
+        text = f"{param.help}. Accepts {param}; default: {defaults[name]!r}"
         if name == "verbose":
             text += " (here: 1 on a terminal, else 2)"
         group.add_argument(
@@ -109,16 +110,6 @@ def _add_estimator_arguments(parser):
         if "_" in name:  # accepted as written in Python too, without cluttering --help
             group.add_argument(f"--{name}", dest=_PARAM_PREFIX + name, default=argparse.SUPPRESS,
                                help=argparse.SUPPRESS)
-
-
-def _documented_types(estimator_class):
-    """``{parameter: "type, default=value"}`` from the class's numpydoc Parameters."""
-    documented = {}
-    for names, description in _DOC_PARAMETER_LINE.findall(
-            inspect.cleandoc(estimator_class.__doc__ or "")):
-        for name in names.split(", "):
-            documented[name] = description
-    return documented
 
 
 def parse_parameter(text, *, sequence=False):
@@ -167,15 +158,14 @@ def _parse_scalar(text):
 def _make_colorizer(args):
     """The estimator the options describe, with its parameters validated."""
     from .._estimator import AutoencoderColorizer
+    from .._estimator_params import PARAM_TABLE, check_colorizer_params
     from .._params import IntTuple
-
-    constraints = AutoencoderColorizer._parameter_constraints
     params = {
         name[len(_PARAM_PREFIX):]: value
         for name, value in vars(args).items() if name.startswith(_PARAM_PREFIX)
     }
     for name, text in params.items():
-        takes_tuple = any(isinstance(c, IntTuple) for c in constraints.get(name, ()))
+        takes_tuple = any(isinstance(c, IntTuple) for c in PARAM_TABLE[name].constraints)
         params[name] = parse_parameter(text, sequence=takes_tuple)
     # Keras' progress bar only suits a terminal; in a log one line per epoch reads best.
     params.setdefault("verbose", 1 if sys.stdout.isatty() else 2)
@@ -185,7 +175,7 @@ def _make_colorizer(args):
         colorizer = load_colorizer(args.resume, option="--resume")
         colorizer.set_params(**{**params, "warm_start": True})
     try:
-        colorizer._validate_params()  # now, rather than after reading the data
+        check_colorizer_params(colorizer)  # now, rather than after reading the data
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     return colorizer
@@ -193,7 +183,7 @@ def _make_colorizer(args):
 
 def run(args):
     """Train on ``args.data`` and save to ``args.out``; return the exit status."""
-    from .._keras_training import TrainingDivergedError
+    from .._training import TrainingDivergedError
     from ..io import IMAGE_SUFFIXES, write_image
     from ..plotting import plot_history
 

@@ -1,11 +1,11 @@
-"""Turn command-line INPUTs (files, folders, glob patterns) into input → output pairs."""
+"""Turn inputs (files, folders, glob patterns) into input → output pairs (jobs).
+
+Plain file-system work, no images read: ``skcolor._batch`` plans its jobs with it."""
 
 import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from ._common import UsageError
 
 __all__ = ["Job", "FoundInputs", "find_jobs"]
 
@@ -22,14 +22,14 @@ class Job:
 
 @dataclass
 class FoundInputs:
-    """What the INPUTs name.
+    """What the inputs name.
 
     Attributes
     ----------
     jobs : list of Job
         Images to colorize, in the order found (each folder sorted).
     problems : list of (str, str)
-        ``(input, reason)`` for each INPUT, or file, that cannot be used.
+        ``(input, reason)`` for each input, or file, that cannot be used.
     ignored : int
         Files passed over in folder and pattern searches (no image suffix, hidden).
     """
@@ -63,7 +63,7 @@ def find_jobs(inputs, outdir, *, suffixes):
 
     Raises
     ------
-    UsageError
+    ValueError
         If two different inputs would be written to the same output file.
     """
     found = FoundInputs()
@@ -101,14 +101,14 @@ def _add_jobs(found, candidates, outdir):
         target = outdir / relative
         target_key = target.resolve()
         if target_key in source_of_target:
-            raise UsageError(
+            raise ValueError(
                 f"{os.fspath(source_of_target[target_key])} and {os.fspath(source)} would both "
-                f"be written to {os.fspath(target)}; colorize them into different -o folders"
+                f"be written to {os.fspath(target)}; colorize them into different output folders"
             )
         source_of_target[target_key] = source
         if target_key == source_key or (target.exists() and os.path.samefile(target, source)):
             found.problems.append(
-                (os.fspath(source), "its output would replace the input itself; choose another -o")
+                (os.fspath(source), "its output would replace the input itself; choose another output folder")
             )
             continue
         found.jobs.append(Job(source, target))

@@ -1,0 +1,123 @@
+"""Prediction at any size: working size, padding, and recombination in strips.
+
+Functions of a fitted network and its settings (:class:`InferenceSettings`), so
+that the estimator's ``predict`` is one call, and other callers (benchmarks,
+future video code) can run a network the same way.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._image import as_float32, resize_batch, restore_dtype
+from .architectures import ARCHITECTURES
+from .color import COLOR_SPACES
+
+__all__ = ["InferenceSettings", "colorize", "working_size_for"]
+
+# Images per forward pass: large enough to amortise Keras' per-batch overhead,
+# small enough to keep memory modest.
+PREDICT_BATCH_SIZE = 256
+# Rows of a full-resolution image recombined at once, to bound memory on huge photos.
+ROWS_PER_STRIP = 512
+
+
+@dataclass(frozen=True)
+class InferenceSettings:
+    """How a fitted network turns gray images into color.
+
+    Attributes
+    ----------
+    color_space : str
+        Key of :data:`skcolor.color.COLOR_SPACES`: what the network predicts.
+    fixed_size : tuple of int or None
+        ``(H, W)`` the network was built for, or None if it takes any size.
+    working_size : int or None
+        Longest side at which a fully convolutional network sees an image.
+    size_multiple : int
+        Height and width are padded up to multiples of it (any-size networks).
+    quantizer : ChromaQuantizer or None
+        Decodes per-pixel chroma classes; None for regression outputs.
+    temperature : float
+        Annealed-mean temperature of the quantizer's decoding.
+    """
+
+    color_space: str
+    fixed_size: tuple
+    working_size: object
+    size_multiple: int
+    quantizer: object = None
+    temperature: float = 0.38
+
+    @classmethod
+    def of(cls, colorizer):
+        """The settings of a fitted ``AutoencoderColorizer``."""
+        spec = ARCHITECTURES[colorizer.architecture]
+        height = colorizer.input_shape_[0]
+        return cls(
+            color_space=colorizer.color_space,
+            fixed_size=None if height is None else tuple(colorizer.input_shape_[:2]),
+            working_size=colorizer.working_size,
+            size_multiple=spec.size_multiple(spec.filters_for(colorizer.filters)),
+            quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature)
+
+
+def working_size_for(height, width, settings):
+    """``(height, width)`` at which the network sees an image of this size."""
+    if settings.fixed_size is not None:
+        return tuple(settings.fixed_size)
+    if settings.working_size is None or max(height, width) <= settings.working_size:
+        return height, width
+    scale = settings.working_size / max(height, width)
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+def colorize(model, gray, settings):
+    """RGB of the dtype family of ``gray``, a validated ``(n, H, W, 1)`` batch.
+
+    The network runs at its working size; its prediction is enlarged back to the
+    input's size and, for the chroma color spaces, recombined with the input's own
+    full-resolution luminance.
+    """
+    n, height, width, _ = gray.shape
+    out_dtype = np.uint8 if gray.dtype.kind in "ui" else np.float32
+    rgb = np.empty((n, height, width, 3), dtype=out_dtype)
+    size = working_size_for(height, width, settings)
+    for start in range(0, n, PREDICT_BATCH_SIZE):
+        chunk = gray[start:start + PREDICT_BATCH_SIZE]
+        prediction = predict_color(model, resize_batch(chunk, size), settings)
+        for i, image in enumerate(chunk):
+            recombine(prediction[i], image, settings.color_space, out=rgb[start + i])
+    return rgb
+
+
+def predict_color(model, gray, settings):
+    """The color space's channels in [0, 1] for a batch at working resolution."""
+    network_input = as_float32(gray)
+    height, width = network_input.shape[1:3]
+    multiple = settings.size_multiple
+    pad_h, pad_w = -height % multiple, -width % multiple
+    if settings.fixed_size is None and (pad_h or pad_w):
+        # Reflect rather than zero-pad: a black border would tint the edges.
+        mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
+        network_input = np.pad(network_input, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
+    outputs = np.asarray(model.predict_on_batch(network_input))[:, :height, :width]
+    if settings.quantizer is not None:
+        return settings.quantizer.decode(outputs, settings.temperature)
+    return outputs
+
+
+def recombine(prediction, gray, color_space, out):
+    """Write into ``out`` the full-size RGB of one working-size prediction and its gray image.
+
+    ``out`` is the image's place in the output batch, written in strips of rows:
+    a huge photo needs no full-size copy beyond the enlarged prediction.
+    """
+    height, width = gray.shape[:2]
+    if prediction.shape[:2] != (height, width):
+        prediction = resize_batch(prediction[np.newaxis], (height, width))[0]
+    space = COLOR_SPACES[color_space]
+    for top in range(0, height, ROWS_PER_STRIP):
+        rows = slice(top, top + ROWS_PER_STRIP)
+        strip = space.to_rgb(prediction[rows], as_float32(gray[rows]))
+        out[rows] = restore_dtype(strip, like=out.dtype)

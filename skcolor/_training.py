@@ -1,0 +1,370 @@
+"""The training loop of ``AutoencoderColorizer.fit`` and its recovery from faults.
+
+Keras names (optimizers, losses) are plain data, so that parameter validation can
+use them without importing Keras; everything that builds Keras objects imports
+Keras when called. :func:`train` runs Keras' ``fit`` and keeps the estimator in a
+sound state whatever happens: divergence (:class:`TrainingDivergedError`), Ctrl-C,
+or any other error.
+"""
+
+import copy
+import functools
+import math
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "OPTIMIZERS",
+    "LOSSES",
+    "CLASSIFICATION_LOSS",
+    "TrainingDivergedError",
+    "make_optimizer",
+    "make_callbacks",
+    "train",
+    "extend_history",
+    "n_epochs",
+]
+
+#: Optimizer name → class name in ``keras.optimizers``.
+OPTIMIZERS = {
+    "adam": "Adam",
+    "rmsprop": "RMSprop",
+    "sgd": "SGD",
+    "adamw": "AdamW",
+    "nadam": "Nadam",
+}
+
+#: Loss name → Keras loss identifier.
+LOSSES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "huber": "huber",
+    "binary_crossentropy": "binary_crossentropy",
+    # Chroma as per-pixel classes; the rebalancing weights travel as sample weights.
+    "rebalanced_crossentropy": "sparse_categorical_crossentropy",
+}
+
+#: The loss that makes chroma a per-pixel classification (ChromaQuantizer).
+CLASSIFICATION_LOSS = "rebalanced_crossentropy"
+
+
+def make_optimizer(name, learning_rate):
+    """A fresh Keras optimizer of the given name and learning rate."""
+    import keras
+
+    return getattr(keras.optimizers, OPTIMIZERS[name])(learning_rate=learning_rate)
+
+
+def make_optimizer(name, learning_rate):
+    """A fresh Keras optimizer of the given name and learning rate."""
+    import keras
+
+    return getattr(keras.optimizers, OPTIMIZERS[name])(learning_rate=learning_rate)
+
+
+def make_callbacks(estimator, monitor):
+    """The Keras callbacks of one fit, before skcolor's training monitor.
+
+    The learning-rate schedule, early stopping (best weights restored), the
+    learning-rate log, then deep copies of the estimator's own ``callbacks``:
+    each fit gets fresh copies (its ``callbacks_``), so that the objects given as
+    a parameter keep no state of any fit.
+
+    Returns
+    -------
+    callbacks : list
+        All of them, in order.
+    copies : list
+        The copies of ``estimator.callbacks``.
+    """
+    import keras
+
+    verbose = int(estimator.verbose > 0)
+    callbacks = []
+    if estimator.lr_patience is not None:
+        callbacks.append(keras.callbacks.ReduceLROnPlateau(
+            monitor=monitor, factor=estimator.lr_factor, patience=estimator.lr_patience,
+            min_lr=estimator.min_lr, verbose=verbose))
+    if estimator.early_stopping:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=estimator.n_iter_no_change, restore_best_weights=True,
+            verbose=verbose))
+    callbacks.append(_learning_rate_logger())
+    copies = [copy.deepcopy(callback) for callback in estimator.callbacks or ()]
+    return [*callbacks, *copies], copies
+
+
+def _learning_rate_logger():
+    import keras
+
+    class LearningRateLogger(keras.callbacks.Callback):
+        """Record the optimizer's learning rate in each epoch's logs.
+
+        ReduceLROnPlateau adds it itself; without that callback History would lack it.
+        """
+
+        def on_epoch_end(self, epoch, logs=None):
+            if logs is not None and "learning_rate" not in logs:
+                logs["learning_rate"] = float(
+                    keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)
+                )
+
+    return LearningRateLogger()
+
+
+class TrainingDivergedError(ValueError, FloatingPointError):
+    """Training stopped because the loss (or the weights) stopped being finite.
+
+    A ``ValueError`` (too large a ``learning_rate`` is a bad parameter) and a
+    ``FloatingPointError``. Raised by :meth:`AutoencoderColorizer.fit
+    <skcolor.AutoencoderColorizer.fit>`, which keeps the weights of the last epoch
+    that ended with finite values.
+    """
+
+
+class NonFiniteValue(Exception):
+    """Raised inside Keras' loop by the training monitor; ``fit`` turns it into
+    :class:`TrainingDivergedError` once the last finite state is restored."""
+
+    def __init__(self, what, value, *, epoch, batch=None):
+        super().__init__(what, value, epoch, batch)
+        self.what, self.value, self.epoch, self.batch = what, value, epoch, batch
+
+
+def make_training_monitor(*, monitor, on_epoch_recorded=None):
+    """The callback that makes ``fit`` survive divergence and interruption.
+
+    Keras' own ``History`` is only handed back by a ``fit`` that returns, and
+    ``TerminateOnNaN`` only stops; this callback keeps what an estimator needs to
+    recover from both:
+
+    - ``history``: per-epoch logs of the epochs that finished with finite values;
+    - ``initial_state``, ``last_state``, ``best_state`` (with ``best_epoch``, the
+      0-based index of the epoch in this run with the lowest ``monitor``): the
+      weights and optimizer variables at the start, after the last finished
+      epoch, and after the best one, for :func:`restore_training_state`;
+    - a :class:`NonFiniteValue` raised at the first batch whose loss is NaN or
+      infinite, or at an epoch end whose ``val_loss`` or weights are.
+
+    ``on_epoch_recorded(history)`` is called after each finished epoch is
+    recorded (the estimator's checkpoint). Place the monitor after the callbacks
+    that add to the epoch's logs (the learning-rate log).
+    """
+    import keras
+
+    class TrainingMonitor(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.monitor = monitor
+            self.history = {}
+            self.initial_state = self.last_state = self.best_state = None
+            self.best_epoch, self.best_value = None, math.inf
+            self._epoch = 0
+
+        def on_train_begin(self, logs=None):
+            self.initial_state = _training_state(self.model)
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            loss = float((logs or {}).get("loss", 0.0))
+            if not math.isfinite(loss):
+                raise NonFiniteValue("loss", loss, epoch=self._epoch, batch=batch)
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = {name: float(value) for name, value in (logs or {}).items()}
+            for name in ("loss", "val_loss"):
+                if name in logs and not math.isfinite(logs[name]):
+                    raise NonFiniteValue(name, logs[name], epoch=epoch)
+            state = _training_state(self.model)
+            if not all(np.isfinite(weights).all() for weights in state[0]):
+                raise NonFiniteValue("weights", math.nan, epoch=epoch)
+            # State first, history second: an interrupt in between loses an epoch's
+            # record, never pairs a record with the wrong weights.
+            self.last_state = state
+            value = logs.get(self.monitor, math.inf)
+            if self.best_state is None or value < self.best_value:
+                self.best_state, self.best_epoch, self.best_value = state, epoch, value
+            n_recorded = len(next(iter(self.history.values()), []))
+            for name, value in logs.items():
+                self.history.setdefault(name, [math.nan] * n_recorded).append(value)
+            if on_epoch_recorded is not None:
+                on_epoch_recorded(self.history)
+
+    return TrainingMonitor()
+
+
+def _training_state(model):
+    """Copies of the model's weights and of its optimizer's variables (step count,
+    learning rate, moments): enough to resume training where it was."""
+    optimizer = getattr(model, "optimizer", None)
+    variables = [] if optimizer is None else optimizer.variables
+    return (model.get_weights(), [variable.numpy() for variable in variables])
+
+
+def restore_training_state(model, state):
+    """Put back a state taken by the training monitor (:func:`_training_state`).
+
+    Returns
+    -------
+    restored_optimizer : bool
+        False if the optimizer has since created variables the state lacks (it was
+        fresh when the state was taken): its variables are then left as they are,
+        and the caller should compile a fresh optimizer.
+    """
+    weights, optimizer_values = state
+    model.set_weights(weights)
+    optimizer = getattr(model, "optimizer", None)
+    variables = [] if optimizer is None else optimizer.variables
+    if len(variables) != len(optimizer_values):
+        return False
+    for variable, value in zip(variables, optimizer_values):
+        variable.assign(value)
+    return True
+
+
+def train(estimator, inputs, targets, weights, seed, *, fresh=True):
+    """Run Keras' ``fit`` on ``estimator.model_``, extend ``history_``, recover from faults.
+
+    ``fresh`` is False for a warm start: ``history_`` then continues, and a
+    failure falls back to the state training started from. With a
+    ``checkpoint_path``, the estimator is saved after every finished epoch and
+    once more at the end.
+    """
+    validation_data = None
+    if estimator.validation_fraction > 0:
+        order = np.random.default_rng(seed).permutation(len(inputs))
+        n_val = max(1, int(round(estimator.validation_fraction * len(inputs))))
+        n_val = min(n_val, len(inputs) - 1)
+        val_index, train_index = np.sort(order[:n_val]), np.sort(order[n_val:])
+        validation_data = (inputs[val_index], targets[val_index])
+        if weights is not None:
+            validation_data += (weights[val_index],)
+            weights = weights[train_index]
+        inputs, targets = inputs[train_index], targets[train_index]
+    monitored = "val_loss" if validation_data is not None else "loss"
+    previous = estimator.history_
+    checkpoint = (None if estimator.checkpoint_path is None
+                  else functools.partial(_write_checkpoint, estimator, previous))
+    monitor = make_training_monitor(monitor=monitored, on_epoch_recorded=checkpoint)
+    callbacks, estimator.callbacks_ = make_callbacks(estimator, monitored)
+    initial_epoch = n_epochs(previous)
+    try:
+        estimator.model_.fit(
+            inputs,
+            targets,
+            sample_weight=weights,
+            batch_size=estimator.batch_size,
+            initial_epoch=initial_epoch,
+            epochs=initial_epoch + estimator.epochs,
+            validation_data=validation_data,
+            callbacks=[*callbacks, monitor],
+            shuffle=True,
+            verbose=int(estimator.verbose),
+        )
+    except NonFiniteValue as exc:
+        _recover_from_divergence(estimator, exc, monitor, previous, fresh=fresh)
+    except KeyboardInterrupt:
+        if not _recover_from_interrupt(estimator, monitor, previous, monitored, fresh=fresh):
+            raise
+    except Exception:
+        # Never leave an untrained network looking fitted.
+        if fresh:
+            forget_fit(estimator)
+        elif monitor.initial_state is not None:
+            _restore(estimator, monitor.initial_state)
+            estimator.history_ = previous
+        raise
+    else:
+        estimator.history_ = extend_history(previous, monitor.history)
+    finally:
+        for callback in estimator.callbacks_:
+            callback.set_model(None)  # what they recorded stays; the network is model_
+    if estimator.checkpoint_path is not None:
+        estimator.save(estimator.checkpoint_path)  # early stopping or an interrupt restored weights
+
+
+def _write_checkpoint(estimator, previous_history, new_history):
+    estimator.history_ = extend_history(previous_history, new_history)
+    estimator.save(estimator.checkpoint_path)
+
+
+def _recover_from_divergence(estimator, exc, monitor, previous_history, *, fresh):
+    """Keep the last finite state, then raise TrainingDivergedError."""
+    where = f"epoch {exc.epoch + 1}" + ("" if exc.batch is None else f", batch {exc.batch + 1}")
+    what = ("the weights stopped being finite" if exc.what == "weights"
+            else f"the {exc.what} became {exc.value}")
+    state = monitor.last_state
+    if state is None and not fresh:
+        state = monitor.initial_state
+    if state is None:
+        forget_fit(estimator)
+        kept = "No epoch had finished, so the estimator is not fitted."
+    else:
+        _restore(estimator, state)
+        estimator.history_ = extend_history(previous_history, monitor.history)
+        kept = (f"The estimator keeps the weights of epoch {n_epochs(estimator.history_)}, "
+                "the last that ended with finite values.")
+    raise TrainingDivergedError(
+        f"Training diverged: {what} in {where}. Try a smaller learning_rate (it is "
+        f"{estimator.learning_rate:g}), optimizer='adam', or smaller l1/l2. {kept}"
+    ) from None
+
+
+def _recover_from_interrupt(estimator, monitor, previous_history, monitored, *, fresh):
+    """Keep the best state after a KeyboardInterrupt; False if there is none."""
+    if monitor.best_state is None:
+        if fresh:
+            forget_fit(estimator)
+            return False
+        state, kept = monitor.initial_state, "the weights it started from"
+    else:
+        state = monitor.best_state
+        kept = (f"the weights of epoch {monitor.best_epoch + 1} (lowest {monitored}, "
+                f"{monitor.best_value:.4g})")
+    _restore(estimator, state)
+    estimator.history_ = extend_history(previous_history, monitor.history)
+    warnings.warn(
+        f"Training interrupted after {n_epochs(monitor.history)} of {estimator.epochs} "
+        f"epochs; the estimator keeps {kept}, and history_ the "
+        f"{n_epochs(estimator.history_)} finished epochs.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return True
+
+
+def _restore(estimator, state):
+    if not restore_training_state(estimator.model_, state):
+        compile_model(estimator)  # the optimizer was fresh when the state was taken
+
+
+def compile_model(estimator):
+    """Compile ``estimator.model_`` with a fresh optimizer and the estimator's loss."""
+    estimator.model_.compile(
+        optimizer=make_optimizer(estimator.optimizer, estimator.learning_rate),
+        loss=LOSSES[estimator.loss],
+    )
+
+
+def forget_fit(estimator):
+    """Make ``estimator`` unfitted again."""
+    for name in ("model_", "input_shape_", "history_", "chroma_quantizer_", "_fitted_params_"):
+        estimator.__dict__.pop(name, None)
+
+
+def n_epochs(history):
+    """The number of epochs in a ``history_``-like dict of per-epoch lists."""
+    return max((len(values) for values in history.values()), default=0)
+
+
+def extend_history(history, more):
+    """``history`` followed by ``more`` (dicts of per-epoch lists); NaN where one
+    lacks a key the other has (``validation_fraction`` changed between fits)."""
+    n_before, n_more = n_epochs(history), n_epochs(more)
+    return {
+        name: [*history.get(name, [math.nan] * n_before), *more.get(name, [math.nan] * n_more)]
+        for name in {**history, **more}
+    }
