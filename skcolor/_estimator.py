@@ -28,7 +28,8 @@ _PREDICT_BATCH_SIZE = 256
 # Rows of a full-resolution image recombined at once, to bound memory on huge photos.
 _ROWS_PER_STRIP = 512
 # Filters of each architecture when ``filters=None``.
-_DEFAULT_FILTERS = {"seed": (64, 128, 256), "unet": (32, 64, 128, 256)}
+_DEFAULT_FILTERS = {"seed": (64, 128, 256), "unet": (32, 64, 128, 256),
+                    "unet_global": (32, 64, 128, 256)}
 # The loss that makes chroma a per-pixel classification (ChromaQuantizer).
 _CLASSIFICATION_LOSS = "rebalanced_crossentropy"
 
@@ -46,11 +47,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    architecture : {"unet", "seed"}, default="unet"
+    architecture : {"unet", "unet_global", "seed"}, default="unet"
         Model builder from :data:`skcolor.architectures.ARCHITECTURES`. ``"seed"``
         is the report's autoencoder (Conv2D stride-2 encoder, dense bottleneck,
         Conv2DTranspose decoder), built for the training images' size; ``"unet"``
-        is fully convolutional with skip connections and takes any size.
+        is fully convolutional with skip connections and takes any size;
+        ``"unet_global"`` adds a global-context branch (the whole image's pooled
+        features fused into every position) to the U-Net.
     color_space : {"ycbcr", "lab", "rgb"}, default="ycbcr"
         What the network predicts: ``"rgb"`` regenerates all three channels;
         ``"ycbcr"`` predicts Cb and Cr and keeps the input as Y (BT.601 luma, the

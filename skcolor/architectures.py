@@ -6,7 +6,7 @@ builder by name from :data:`ARCHITECTURES`; adding an architecture means adding 
 function here and an entry in that table.
 """
 
-__all__ = ["build_seed", "build_unet", "ARCHITECTURES", "min_input_size"]
+__all__ = ["build_seed", "build_unet", "build_unet_global", "ARCHITECTURES", "min_input_size"]
 
 
 def _kernel_regularizer(l1, l2):
@@ -109,6 +109,7 @@ def build_unet(
     l2=0.0,
     output_channels=2,
     output_activation="sigmoid",
+    global_context=False,
 ):
     """A fully convolutional U-Net: any input size, output the size of the input.
 
@@ -136,6 +137,9 @@ def build_unet(
         Channels per output pixel.
     output_activation : str, default="sigmoid"
         Activation of the output (``"softmax"`` for per-pixel classes).
+    global_context : bool, default=False
+        Fuse the image's pooled deepest features into every position of the
+        bottom level (see :func:`build_unet_global`).
 
     Returns
     -------
@@ -167,6 +171,13 @@ def build_unet(
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout{level}")(x)
     x = conv_block(x, filters[-1], "bottom")
+    if global_context:  # Iizuka et al. 2016: the whole picture's features at every position
+        context = layers.GlobalAveragePooling2D(name="global_pool")(x)
+        context = layers.Dense(filters[-1], kernel_regularizer=regularizer, name="global_dense")(context)
+        context = layers.Reshape((1, 1, filters[-1]), name="global_reshape")(context)
+        local = layers.Conv2D(filters[-1], 1, kernel_regularizer=regularizer, name="global_local")(x)
+        x = layers.Add(name="global_fuse")([local, context])  # broadcasts over the positions
+        x = layers.Activation("relu", name="global_relu")(x)
     for level in reversed(range(len(filters) - 1)):
         x = layers.Conv2DTranspose(
             filters[level], 2, strides=2, kernel_regularizer=regularizer, name=f"up{level}"
@@ -180,15 +191,47 @@ def build_unet(
     return keras.Model(inputs, outputs, name="unet")
 
 
+def build_unet_global(input_shape=(None, None, 1), **params):
+    """The U-Net of :func:`build_unet` with a global-context branch (Iizuka et al. 2016).
+
+    The bottom level's features are averaged over the whole image
+    (``GlobalAveragePooling2D``), passed through a ``Dense`` layer and added to a 1×1
+    convolution of the same features at every position, then a ReLU: each pixel's
+    color can depend on the scene (indoor or outdoor, sky or wall), not only on the
+    neighbourhood the convolutions see. Standard layers only, still fully
+    convolutional (any input size).
+
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        As for :func:`build_unet`.
+    **params
+        :func:`build_unet`'s keyword parameters.
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"unet"``, with the layers ``global_pool``, ``global_dense``,
+        ``global_local`` and ``global_fuse`` added.
+
+    Examples
+    --------
+    >>> model = build_unet_global(filters=(8, 16))
+    >>> model.get_layer("global_dense").output.shape
+    (None, 16)
+    """
+    return build_unet(input_shape, global_context=True, **params)
+
+
 def min_input_size(architecture, *, filters):
     """Height and width that inputs of ``architecture`` must be multiples of."""
-    if architecture == "unet":
+    if architecture in FULLY_CONVOLUTIONAL:
         return 2 ** (len(filters) - 1)
     return 2 ** len(filters)
 
 
 #: Architecture name → builder function.
-ARCHITECTURES = {"seed": build_seed, "unet": build_unet}
+ARCHITECTURES = {"seed": build_seed, "unet": build_unet, "unet_global": build_unet_global}
 
 #: Architectures that take inputs of any size (the others are built for one size).
-FULLY_CONVOLUTIONAL = {"unet"}
+FULLY_CONVOLUTIONAL = {"unet", "unet_global"}
