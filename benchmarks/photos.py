@@ -101,6 +101,21 @@ def seconds_per_photo(model, *, repeats=5):
     return min(times)
 
 
+#: photos-val photos in the docs figure: every 15th by name, fixed before any model was seen.
+FIGURE_PHOTOS = slice(0, 180, 15)
+
+
+def save_figure(model, photos, path, *, dpi=50):
+    """gray | colorized | true for ``photos`` (``[(name, rgb)]``), as a PNG at ``path``."""
+    from skcolor.plotting import plot_colorization_grid
+
+    grays = [rgb_to_gray(rgb[np.newaxis])[0] for _, rgb in photos]
+    figure = plot_colorization_grid(grays, model.predict(grays), [rgb for _, rgb in photos],
+                                    titles=[name.rsplit(".", 1)[0][:22] for name, _ in photos],
+                                    max_images=len(photos))
+    figure.savefig(path, dpi=dpi)
+
+
 def summary_line(name, result):
     return (f"{name}: {result['dataset_psnr']:.2f} dB vs gray {result['gray_dataset_psnr']:.2f} "
             f"({result['dataset_gain']:+.2f}); mean gain {result['mean_gain']:+.2f}, "
@@ -121,6 +136,8 @@ def main(argv=None):
     parser.add_argument("--sets", default="photos-val,photos,skimage")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--working-size", type=int)
+    parser.add_argument("--figure", type=Path,
+                        help="save gray | colorized | true for 12 photos-val photos (first model)")
     parser.add_argument("--record", type=Path, help=f"JSON record (default with no --model: {RECORD})")
     args = parser.parse_args(argv)
 
@@ -146,6 +163,9 @@ def main(argv=None):
             print(summary_line(f"{model_name} on {set_name}", entry[set_name]), flush=True)
         print(f"{model_name}: {entry['seconds_768x512']:.3f} s per 768x512 photo", flush=True)
         record["models"][model_name] = entry
+        if args.figure is not None and len(record["models"]) == 1:
+            save_figure(model, load_set("photos-val")[FIGURE_PHOTOS], args.figure)
+            print(f"wrote {args.figure}")
     record["load_average_after"] = load_average()
     if record_path is not None:
         record_path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,18 +68,17 @@ def main(argv=None):
     parser.add_argument("--loss", default="rebalanced_crossentropy")
     parser.add_argument("--rebalance", type=float, default=0.8)
     parser.add_argument("--init", choices=("cifar10", "none"), default="cifar10")
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--learning-rates", default="1.5e-4,5e-4,5e-4,5e-4,1.5e-4",
+                        help="one learning rate per round, comma-separated (the shipped schedule)")
     parser.add_argument("--crops-per-photo", type=int, default=4)
     parser.add_argument("--crop-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=5e-4)
-    parser.add_argument("--final-learning-rate", type=float, default=1.5e-4,
-                        help="for the last round")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--temperature", type=float, default=0.5)
     parser.add_argument("--working-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    learning_rates = [float(rate) for rate in args.learning_rates.split(",")]
 
     val = load_set("photos-val")
     log_path = args.out.with_suffix(".json")
@@ -93,24 +92,23 @@ def main(argv=None):
         cls = AutoencoderColorizer if init is None else _warm_started(init)
         model = cls(
             architecture=args.architecture, loss=args.loss, rebalance=args.rebalance,
-            dropout=args.dropout, learning_rate=args.learning_rate, batch_size=args.batch_size,
+            dropout=args.dropout, learning_rate=learning_rates[0], batch_size=args.batch_size,
             epochs=1, validation_fraction=0.0, lr_patience=None, temperature=args.temperature,
             working_size=args.working_size, random_state=args.seed, verbose=2,
         )
-    for round_ in range(len(log["rounds"]), args.rounds):
+    for round_ in range(len(log["rounds"]), len(learning_rates)):
         crops = sample_photo_crops(DATA / "photos-train", crop_size=args.crop_size,
                                    crops_per_photo=args.crops_per_photo,
                                    random_state=args.seed * 1000 + round_)
-        last = round_ == args.rounds - 1
-        model.set_params(
-            warm_start=True, checkpoint_path=args.out, random_state=args.seed * 1000 + round_,
-            learning_rate=args.final_learning_rate if last else args.learning_rate)
+        model.set_params(warm_start=True, checkpoint_path=args.out,
+                         random_state=args.seed * 1000 + round_, learning_rate=learning_rates[round_])
         start, cpu = time.perf_counter(), time.process_time()
         model.fit(crops)
         seconds = time.perf_counter() - start
         result = evaluate(model, val)
         result.pop("per_photo")
-        log["rounds"].append({"round": round_, "n_crops": len(crops), "fit_seconds": seconds,
+        log["rounds"].append({"round": round_, "learning_rate": learning_rates[round_],
+                              "n_crops": len(crops), "fit_seconds": seconds,
                               "fit_cpu_seconds": time.process_time() - cpu,
                               "images_per_second": len(crops) / seconds, "photos_val": result})
         log_path.write_text(json.dumps(log, indent=1) + "\n")
