@@ -105,7 +105,7 @@ def main(argv=None):
     parser.add_argument("--loss", default="rebalanced_crossentropy")
     parser.add_argument("--rebalance", type=float, default=0.8)
     parser.add_argument("--init", choices=("cifar10", "none"), default="cifar10")
-    parser.add_argument("--learning-rates", default="3e-4,1e-4",
+    parser.add_argument("--learning-rates", default="3e-4,1e-4,1e-4,1e-4,5e-5",
                         help="one learning rate per round, comma-separated (the shipped schedule)")
     parser.add_argument("--crops-per-photo", type=int, default=3)
     parser.add_argument("--crop-size", type=int, default=64)
@@ -114,6 +114,9 @@ def main(argv=None):
     parser.add_argument("--temperature", type=float, default=0.5)
     parser.add_argument("--working-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--install", action="store_true",
+                        help="then choose temperature and working size on photos-val (CHOICE_RULE) "
+                             "and install the model as skcolor/models/photos.keras")
     args = parser.parse_args(argv)
     learning_rates = [float(rate) for rate in args.learning_rates.split(",")]
 
@@ -151,6 +154,46 @@ def main(argv=None):
         log_path.write_text(json.dumps(log, indent=1) + "\n")
         print(f"round {round_}: {len(crops)} crops in {seconds:.0f} s "
               f"({len(crops) / seconds:.1f}/s); " + summary_line("photos-val", result), flush=True)
+    if args.install:
+        install(model, val, log)
+
+
+#: Settings tried after training (free: they act in predict only).
+TEMPERATURES = (0.38, 0.5, 0.7, 1.0)
+WORKING_SIZES = (64, 96)
+CHOICE_RULE = ("on photos-val, the most colorful (temperature, working_size) whose dataset PSNR "
+               "is at least 1.0 dB above the gray copy's; if none is, the highest dataset PSNR")
+
+
+def install(model, val, log):
+    """Apply CHOICE_RULE, then save the model without optimizer and its record."""
+    from _common import machine_info
+
+    from skcolor._pretrained import PRETRAINED_MODELS
+
+    sweep = []
+    for working_size in WORKING_SIZES:
+        for temperature in TEMPERATURES:
+            model.set_params(temperature=temperature, working_size=working_size)
+            result = evaluate(model, val)
+            result.pop("per_photo")
+            sweep.append({"temperature": temperature, "working_size": working_size, **result})
+            print(f"T={temperature} working_size={working_size}: "
+                  + summary_line("photos-val", result), flush=True)
+    passing = [entry for entry in sweep if entry["dataset_gain"] >= 1.0]
+    chosen = (max(passing, key=lambda entry: entry["colorfulness"]) if passing
+              else max(sweep, key=lambda entry: entry["dataset_psnr"]))
+    model.set_params(temperature=chosen["temperature"], working_size=chosen["working_size"],
+                     checkpoint_path=None, warm_start=False, verbose=0)
+    path = PRETRAINED_MODELS["photos"]
+    model.save(path, include_optimizer=False)
+    record = {**log, "choice_rule": CHOICE_RULE, "sweep": sweep,
+              "chosen": {"temperature": chosen["temperature"],
+                         "working_size": chosen["working_size"]},
+              "train_seconds": sum(entry["fit_seconds"] for entry in log["rounds"]),
+              "machine": machine_info()}
+    path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
+    print(f"installed {path} (T={chosen['temperature']}, working_size={chosen['working_size']})")
 
 
 if __name__ == "__main__":

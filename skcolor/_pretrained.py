@@ -54,8 +54,8 @@ def load_pretrained(name="photos"):
     --------
     >>> from skcolor import load_pretrained
     >>> model = load_pretrained()
-    >>> model.set_params(working_size=96).working_size, load_pretrained().working_size
-    (96, 64)
+    >>> model.set_params(working_size=128).working_size, load_pretrained().working_size
+    (128, 96)
     """
     return copy.deepcopy(shared_pretrained(name))
 
