@@ -147,7 +147,7 @@ def load_folder_photos(folder):
 def load_models(runs_dir):
     """``name → (model, record)`` for each ``.keras`` in ``runs_dir`` and the shipped default."""
     from skcolor import AutoencoderColorizer, load_pretrained
-    from skcolor._pretrained import DEFAULT_MODEL_PATH
+    from skcolor._pretrained import PRETRAINED_MODELS
 
     models = {}
     for path in sorted(Path(runs_dir).glob("*.keras")):
@@ -159,11 +159,11 @@ def load_models(runs_dir):
         models[path.stem] = (model, record)
     # The default's .json is the training record of the run it was chosen from; the
     # parameters it predicts with (e.g. working_size) are those of loaded_params.
-    record_path = DEFAULT_MODEL_PATH.with_suffix(".json")
+    record_path = PRETRAINED_MODELS["cifar10"].with_suffix(".json")
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}
     record.pop("history", None)
     default = load_pretrained()
-    record.update(path=str(DEFAULT_MODEL_PATH), sha256=sha256(DEFAULT_MODEL_PATH),
+    record.update(path=str(PRETRAINED_MODELS["cifar10"]), sha256=sha256(PRETRAINED_MODELS["cifar10"]),
                   loaded_params=default.get_params(),
                   same_weights_as=[name for name, (model, _) in models.items()
                                    if same_weights(model, default)])

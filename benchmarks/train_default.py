@@ -17,7 +17,7 @@ Run it from the repository root::
     python benchmarks/train_default.py --config unet-ycbcr-classes --out runs/
     python benchmarks/train_default.py --choose runs/ --install
 
-``--install`` copies the chosen model to ``skcolor/models/default.keras`` with the
+``--install`` copies the chosen model to ``skcolor/models/cifar10.keras`` with the
 chosen temperature and ``--working-size`` (64: best mean PSNR on scikit-image's
 photos in ``benchmarks/quality.py``). Any Keras backend works (``KERAS_BACKEND=jax`` on a GPU);
 the saved ``.keras`` file loads on any other.
@@ -144,16 +144,16 @@ def choose(args):
     print(f"chosen: {config} at temperature {row['temperature']}: {json.dumps(row)}")
     if args.install:
         from skcolor import AutoencoderColorizer
-        from skcolor._pretrained import DEFAULT_MODEL_PATH
+        from skcolor._pretrained import PRETRAINED_MODELS
 
         model = AutoencoderColorizer.load(Path(args.choose) / f"{config}.keras")
         model.set_params(temperature=row["temperature"], verbose=0, working_size=args.working_size)
-        DEFAULT_MODEL_PATH.parent.mkdir(exist_ok=True)
-        model.save(DEFAULT_MODEL_PATH, include_optimizer=False)
+        PRETRAINED_MODELS["cifar10"].parent.mkdir(exist_ok=True)
+        model.save(PRETRAINED_MODELS["cifar10"], include_optimizer=False)
         record = json.loads((Path(args.choose) / f"{config}.json").read_text())
         record["installed_params"] = model.get_params()  # training-time params stay in "params"
-        DEFAULT_MODEL_PATH.with_suffix(".json").write_text(json.dumps(record, indent=1, default=str))
-        print(f"installed as {DEFAULT_MODEL_PATH}")
+        PRETRAINED_MODELS["cifar10"].with_suffix(".json").write_text(json.dumps(record, indent=1, default=str))
+        print(f"installed as {PRETRAINED_MODELS["cifar10"]}")
 
 
 def main():

@@ -33,12 +33,14 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    architecture : {"unet", "seed"}, default="unet"
+    architecture : {"unet", "unet_global", "seed"}, default="unet"
         Model builder from :data:`skcolor.architectures.ARCHITECTURES` (which
         :func:`~skcolor.architectures.register_architecture` extends). ``"seed"``
         is the report's autoencoder (Conv2D stride-2 encoder, dense bottleneck,
         Conv2DTranspose decoder), built for the training images' size; ``"unet"``
-        is fully convolutional with skip connections and takes any size.
+        is fully convolutional with skip connections and takes any size;
+        ``"unet_global"`` adds a global-context branch (the whole image's pooled
+        features fused into every position) to the U-Net.
     color_space : {"ycbcr", "lab", "rgb"}, default="ycbcr"
         What the network predicts: ``"rgb"`` regenerates all three channels;
         ``"ycbcr"`` predicts Cb and Cr and keeps the input as Y (BT.601 luma, the

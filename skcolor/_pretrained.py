@@ -1,38 +1,80 @@
-"""The colorizer that ships inside the package."""
+"""The colorizers that ship inside the package."""
 
+import copy
 import functools
 from pathlib import Path
 
-__all__ = ["load_pretrained", "DEFAULT_MODEL_PATH"]
+__all__ = ["load_pretrained", "PRETRAINED_MODELS", "DEFAULT_MODEL_PATH"]
 
-#: Where the packaged default model lives.
-DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.keras"
+_MODELS = Path(__file__).parent / "models"
+
+#: Shipped model name → its ``.keras`` file. The first is the default.
+PRETRAINED_MODELS = {
+    "photos": _MODELS / "photos.keras",  # trained on real photos (docs/model_card.md)
+    "cifar10": _MODELS / "cifar10.keras",  # trained on CIFAR-10's 32×32 images
+}
+
+#: Where the default model (``load_pretrained()``) lives.
+DEFAULT_MODEL_PATH = PRETRAINED_MODELS["photos"]
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=len(PRETRAINED_MODELS))
 def _load_cached(path):
     from ._estimator import AutoencoderColorizer
 
     return AutoencoderColorizer.load(path)
 
 
-def load_pretrained():
-    """Return the fitted default colorizer shipped with skcolor (no network needed).
+def load_pretrained(name="photos"):
+    """Return a fitted colorizer shipped with skcolor (no network needed).
+
+    Parameters
+    ----------
+    name : {"photos", "cifar10"}, default="photos"
+        ``"photos"``: trained on real photos of people, animals, objects, indoor
+        scenes, landscapes and cities (the default of :class:`~skcolor.GrayscaleToRGB`
+        and of ``skcolor colorize`` and ``skcolor demo``). ``"cifar10"``: trained on
+        CIFAR-10's 32×32 images, skcolor's earlier default. Their data, recipes,
+        figures and limits are in the model card (docs/model_card.md).
 
     Returns
     -------
     colorizer : AutoencoderColorizer
-        Fitted; the same object on every call within a process.
+        Fitted. Each call returns a new, independent estimator: ``set_params`` or
+        ``fit`` on one never changes another (the file is read once per process).
 
     Raises
     ------
+    ValueError
+        If ``name`` is not a shipped model; the message lists the shipped names.
     FileNotFoundError
-        If this installation of skcolor ships no default model.
+        If this installation of skcolor lacks the model's file.
+
+    Examples
+    --------
+    >>> from skcolor import load_pretrained
+    >>> model = load_pretrained()
+    >>> model.set_params(working_size=128).working_size, load_pretrained().working_size
+    (128, 96)
     """
-    if not DEFAULT_MODEL_PATH.is_file():
+    return copy.deepcopy(shared_pretrained(name))
+
+
+def shared_pretrained(name="photos"):
+    """The process's one loaded copy of a shipped model, for skcolor's own read-only use.
+
+    :class:`~skcolor.GrayscaleToRGB` predicts with it without paying for a copy on
+    every call. Never hand it to users (they get :func:`load_pretrained`'s copies)
+    and never change it.
+    """
+    if not isinstance(name, str) or name not in PRETRAINED_MODELS:
+        raise ValueError(f"Unknown pretrained model {name!r}; skcolor ships "
+                         f"{', '.join(repr(known) for known in PRETRAINED_MODELS)}.")
+    path = PRETRAINED_MODELS[name]
+    if not path.is_file():
         raise FileNotFoundError(
-            "This version of skcolor ships no default model yet "
-            f"(expected {DEFAULT_MODEL_PATH}). Pass a fitted colorizer instead, e.g. "
+            f"This installation of skcolor lacks the {name!r} model (expected {path}). "
+            "Pass a fitted colorizer instead, e.g. "
             "GrayscaleToRGB(AutoencoderColorizer().fit(X_gray, X_rgb))."
         )
-    return _load_cached(str(DEFAULT_MODEL_PATH))
+    return _load_cached(str(path))

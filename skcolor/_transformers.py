@@ -104,9 +104,9 @@ class GrayscaleToRGB(_ImageTransformer):
 
     def _get_colorizer(self):
         if self.colorizer is None:
-            from ._pretrained import load_pretrained
+            from ._pretrained import shared_pretrained
 
-            return load_pretrained()
+            return shared_pretrained()  # read-only: never handed out, so nothing changes it
         if not callable(getattr(self.colorizer, "predict", None)):
             raise TypeError(
                 "GrayscaleToRGB's colorizer must be None or a fitted estimator with a predict "

@@ -28,6 +28,7 @@ __all__ = [
     "register_architecture",
     "build_seed",
     "build_unet",
+    "build_unet_global",
     "min_input_size",
 ]
 
@@ -132,6 +133,7 @@ def build_unet(
     l2=0.0,
     output_channels=2,
     output_activation="sigmoid",
+    global_context=False,
 ):
     """A fully convolutional U-Net: any input size, output the size of the input.
 
@@ -159,6 +161,9 @@ def build_unet(
         Channels per output pixel.
     output_activation : str, default="sigmoid"
         Activation of the output (``"softmax"`` for per-pixel classes).
+    global_context : bool, default=False
+        Fuse the image's pooled deepest features into every position of the
+        bottom level (see :func:`build_unet_global`).
 
     Returns
     -------
@@ -190,6 +195,13 @@ def build_unet(
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout{level}")(x)
     x = conv_block(x, filters[-1], "bottom")
+    if global_context:  # Iizuka et al. 2016: the whole picture's features at every position
+        context = layers.GlobalAveragePooling2D(name="global_pool")(x)
+        context = layers.Dense(filters[-1], kernel_regularizer=regularizer, name="global_dense")(context)
+        context = layers.Reshape((1, 1, filters[-1]), name="global_reshape")(context)
+        local = layers.Conv2D(filters[-1], 1, kernel_regularizer=regularizer, name="global_local")(x)
+        x = layers.Add(name="global_fuse")([local, context])  # broadcasts over the positions
+        x = layers.Activation("relu", name="global_relu")(x)
     for level in reversed(range(len(filters) - 1)):
         x = layers.Conv2DTranspose(
             filters[level], 2, strides=2, kernel_regularizer=regularizer, name=f"up{level}"
@@ -280,6 +292,38 @@ def register_architecture(name, spec):
     ARCHITECTURES[name] = spec
 
 
+def build_unet_global(input_shape=(None, None, 1), **params):
+    """The U-Net of :func:`build_unet` with a global-context branch (Iizuka et al. 2016).
+
+    The bottom level's features are averaged over the whole image
+    (``GlobalAveragePooling2D``), passed through a ``Dense`` layer and added to a 1×1
+    convolution of the same features at every position, then a ReLU: each pixel's
+    color can depend on the scene (indoor or outdoor, sky or wall), not only on the
+    neighbourhood the convolutions see. Standard layers only, still fully
+    convolutional (any input size).
+
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        As for :func:`build_unet`.
+    **params
+        :func:`build_unet`'s keyword parameters.
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"unet"``, with the layers ``global_pool``, ``global_dense``,
+        ``global_local`` and ``global_fuse`` added.
+
+    Examples
+    --------
+    >>> model = build_unet_global(filters=(8, 16))
+    >>> model.get_layer("global_dense").output.shape
+    (None, 16)
+    """
+    return build_unet(input_shape, global_context=True, **params)
+
+
 def min_input_size(architecture, *, filters):
     """Height and width that inputs of ``architecture`` must be multiples of."""
     return ARCHITECTURES[architecture].size_multiple(tuple(filters))
@@ -299,5 +343,11 @@ ARCHITECTURES = {
         default_filters=(32, 64, 128, 256),
         fully_convolutional=True,
         size_multiple=lambda filters: 2 ** (len(filters) - 1),  # pools between levels
+    ),
+    "unet_global": ArchitectureSpec(
+        build_unet_global,
+        default_filters=(32, 64, 128, 256),
+        fully_convolutional=True,
+        size_multiple=lambda filters: 2 ** (len(filters) - 1),
     ),
 }

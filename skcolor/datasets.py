@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._image import resize_batch
+from ._photo_crops import sample_photo_crops
 from .io import IMAGE_SUFFIXES, read_image
 
 try:  # NumPy >= 2 (and the forward-compatibility shim of 1.26)
@@ -27,7 +28,7 @@ except ImportError:  # pragma: no cover - NumPy < 1.26
     from numpy.core import multiarray as _multiarray
     from numpy.core import numeric as _numeric
 
-__all__ = ["CIFAR10_CLASSES", "load_image_folder", "load_cifar10"]
+__all__ = ["CIFAR10_CLASSES", "load_image_folder", "load_cifar10", "sample_photo_crops"]
 
 #: CIFAR-10 class names in label order (0-9); also their sorted order.
 CIFAR10_CLASSES = (

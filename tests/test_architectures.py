@@ -106,5 +106,33 @@ def test_a_tiny_architecture_registered_with_one_entry_fits_predicts_and_saves(
     model.save(tmp_path / "tiny.keras")
     loaded = AutoencoderColorizer.load(tmp_path / "tiny.keras")
     np.testing.assert_array_equal(loaded.predict(gray), model.predict(gray))
-    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'tiny'"):
+    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'unet_global', 'tiny'"):
         AutoencoderColorizer(architecture="huge").fit(images)
+
+
+def test_unet_global_sees_the_whole_image(tmp_path):
+    import numpy as np
+
+    from skcolor import AutoencoderColorizer
+    from skcolor.architectures import build_unet_global
+
+    model = build_unet_global(filters=(4, 8), output_channels=2)
+    dense = model.get_layer("global_dense")
+    dense.set_weights([np.full_like(w, 0.5) for w in dense.get_weights()])
+    image = np.zeros((1, 64, 64, 1), dtype=np.float32)
+    changed = image.copy()
+    changed[:, 48:, 48:] = 1.0  # far outside the receptive field of the top-left corner
+    corner = slice(0, 4)
+    plain = ARCHITECTURES["unet"].builder((None, None, 1), filters=(4, 8), output_channels=2)
+    np.testing.assert_allclose(plain.predict(image, verbose=0)[:, corner, corner],
+                               plain.predict(changed, verbose=0)[:, corner, corner], atol=1e-6)
+    assert not np.allclose(model.predict(image, verbose=0)[:, corner, corner],
+                           model.predict(changed, verbose=0)[:, corner, corner], atol=1e-6)
+    # Any size, and a fitted estimator round-trips through save/load in safe mode.
+    rgb = np.random.default_rng(0).integers(0, 256, (4, 16, 16, 3), dtype=np.uint8)
+    fitted = AutoencoderColorizer(architecture="unet_global", filters=(4, 8), epochs=1,
+                                  random_state=0).fit(rgb)
+    fitted.save(tmp_path / "global.keras")
+    loaded = AutoencoderColorizer.load(tmp_path / "global.keras")
+    gray = rgb[:1, :12, :10, :1]
+    np.testing.assert_array_equal(loaded.predict(gray), fitted.predict(gray))

@@ -124,12 +124,12 @@ def test_parameter_validation_does_not_shadow_scikit_learns_names():
 
 # 7. The shipped model's record says what it is.
 def test_the_shipped_model_record_matches_the_model():
-    from skcolor._pretrained import DEFAULT_MODEL_PATH
+    from skcolor._pretrained import PRETRAINED_MODELS
 
-    with zipfile.ZipFile(DEFAULT_MODEL_PATH) as archive:
+    with zipfile.ZipFile(PRETRAINED_MODELS["cifar10"]) as archive:
         record = json.loads(archive.read("skcolor.json"))
     assert "fitted_params" in record  # no shim needed to warm-start it
-    training_record = json.loads(DEFAULT_MODEL_PATH.with_suffix(".json").read_text())
+    training_record = json.loads(PRETRAINED_MODELS["cifar10"].with_suffix(".json").read_text())
     assert training_record["params"]["working_size"] == record["params"]["working_size"] == 64
 
 

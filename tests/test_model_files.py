@@ -181,7 +181,7 @@ def test_missing_paths_folders_and_other_archives_are_refused(saved, tmp_path):
 
 def test_load_pretrained_goes_through_the_same_checks(saved, tmp_path, monkeypatch):
     newer = with_record(saved, tmp_path / "default.keras", format=_SAVE_FORMAT + 1)
-    monkeypatch.setattr(skcolor._pretrained, "DEFAULT_MODEL_PATH", newer)
+    monkeypatch.setitem(skcolor._pretrained.PRETRAINED_MODELS, "photos", newer)
     with pytest.raises(ValueError, match="upgrade skcolor"):
         skcolor.load_pretrained()
 

@@ -1,41 +1,136 @@
-"""The model that ships inside the package: offline, fitted, better than the gray copy."""
+"""The models that ship inside the package: offline, fitted, better than the gray copy."""
+
+import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import skcolor
-from skcolor import AutoencoderColorizer, metrics
-from skcolor.color import gray_to_rgb
+from skcolor import AutoencoderColorizer, GrayscaleToRGB, metrics
+from skcolor._pretrained import PRETRAINED_MODELS
+from skcolor.color import gray_to_rgb, rgb_to_gray
+
+#: The CIFAR-10 model's file as measured in benchmarks/records/quality.json (23.80 dB
+#: on the CIFAR-10 test split): ``load_pretrained("cifar10")`` must stay this file.
+CIFAR10_SHA256 = "a8207f6e81d4afc577945c314d65ba30796e1a3fd7317aaee1f5e52f7fe82fd2"
+
+#: photos-val photos copied into tests/data/photos/ (the first of four sources, by name).
+PHOTOS_VAL = ("bsds500_102062.jpg", "inet1k_n01496331_electric_ray.jpg",
+              "inetdet_n01503061_10156_bird.jpg", "urban100_img_006_SRF_2_HR.jpg")
+PHOTO_DATA = Path(__file__).resolve().parent / "data" / "photos"
 
 
 @pytest.fixture(scope="module")
-def pretrained():
+def photo_model():
     return skcolor.load_pretrained()
 
 
-def test_load_pretrained_is_a_fitted_default_colorizer(pretrained):
-    assert isinstance(pretrained, AutoencoderColorizer)
-    assert skcolor.load_pretrained() is pretrained  # loaded once per process
-    defaults = AutoencoderColorizer().get_params()
-    for name in ("architecture", "color_space", "loss"):
-        assert pretrained.get_params()[name] == defaults[name]
+@pytest.fixture(scope="module")
+def cifar_model():
+    return skcolor.load_pretrained("cifar10")
 
 
-def test_pretrained_beats_the_gray_copy_on_cifar(pretrained, cifar_test, cifar_test_gray):
-    predicted = pretrained.predict(cifar_test_gray)
+def _gain(model, photo):
+    """PSNR of the model's colorization minus the gray copy's, and the colorization."""
+    gray = rgb_to_gray(photo[np.newaxis])
+    predicted = model.predict(gray)
+    assert predicted.shape == photo[np.newaxis].shape
+    assert metrics.luminance_psnr(gray, predicted) >= 35
+    gain = metrics.psnr(photo[np.newaxis], predicted) - metrics.psnr(photo[np.newaxis],
+                                                                     gray_to_rgb(gray))
+    return gain, predicted
+
+
+def test_the_default_is_the_photo_model(photo_model):
+    assert isinstance(photo_model, AutoencoderColorizer)
+    assert PRETRAINED_MODELS["photos"].stat().st_size <= 30e6
+    from_file = AutoencoderColorizer.load(PRETRAINED_MODELS["photos"])
+    assert photo_model.get_params() == from_file.get_params()
+    for ours, theirs in zip(photo_model.model_.get_weights(), from_file.model_.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_cifar10_is_the_unchanged_cifar_model(cifar_model):
+    path = PRETRAINED_MODELS["cifar10"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == CIFAR10_SHA256
+    assert cifar_model.get_params()["working_size"] == 64
+    assert len(cifar_model.history_["loss"]) == 25  # its 25 CIFAR-10 epochs (cifar10.json)
+
+
+def test_cifar_model_beats_the_gray_copy_on_cifar(cifar_model, cifar_test, cifar_test_gray):
+    predicted = cifar_model.predict(cifar_test_gray)
     gray_copy = gray_to_rgb(cifar_test_gray)
     assert metrics.dataset_psnr(cifar_test, predicted) > metrics.dataset_psnr(cifar_test, gray_copy) + 0.5
     assert metrics.colorfulness(predicted) > 10
     assert metrics.luminance_psnr(cifar_test_gray, predicted) >= 35
 
 
-@pytest.mark.parametrize("name", ["astronaut", "coffee", "chelsea"])
-def test_pretrained_beats_the_gray_copy_on_scikit_image_photos(pretrained, name):
+@pytest.mark.parametrize("name", ["nope", "PHOTOS", "", "default", None, 3])
+def test_unknown_names_are_refused_with_the_shipped_names(name):
+    with pytest.raises(ValueError, match=r"Unknown pretrained model .*'photos', 'cifar10'"):
+        skcolor.load_pretrained(name)
+
+
+def test_each_call_returns_an_independent_estimator(cifar_test_gray):
+    first, second = skcolor.load_pretrained("cifar10"), skcolor.load_pretrained("cifar10")
+    assert first is not second and first.model_ is not second.model_
+    before = second.predict(cifar_test_gray[:4])
+    transformer_before = GrayscaleToRGB().fit_transform(cifar_test_gray[:4])
+    first.set_params(working_size=16, temperature=0.9)
+    first.model_.get_layer("color").set_weights(
+        [np.zeros_like(w) for w in first.model_.get_layer("color").get_weights()])
+    assert second.get_params()["working_size"] == 64
+    assert skcolor.load_pretrained("cifar10").get_params()["working_size"] == 64
+    np.testing.assert_array_equal(second.predict(cifar_test_gray[:4]), before)
+    np.testing.assert_array_equal(
+        skcolor.load_pretrained("cifar10").predict(cifar_test_gray[:4]), before)
+    # GrayscaleToRGB() colorizes with the photo model, which no caller's copy can change.
+    photos = skcolor.load_pretrained()
+    photos.set_params(working_size=16)
+    np.testing.assert_array_equal(GrayscaleToRGB().fit_transform(cifar_test_gray[:4]),
+                                  transformer_before)
+
+
+#: Least gain in PSNR over the gray copy asserted per scikit-image photo; measured
+#: (benchmarks/records/photos.json): astronaut +1.70, coffee +4.65, chelsea +6.35,
+#: motorcycle +1.10, rocket -3.11 dB (a known failure: the model-card's limits).
+SKIMAGE_MARGINS = {"astronaut": 1.0, "coffee": 3.0, "chelsea": 4.0, "motorcycle": 0.5,
+                   "rocket": -4.0}
+
+
+def _skimage_photo(name):
     import skimage.data
 
-    photo = getattr(skimage.data, name)()[np.newaxis]  # shipped with scikit-image: offline
-    gray = skcolor.RGBToGrayscale().transform(photo)
-    predicted = pretrained.predict(gray)
-    assert predicted.shape == photo.shape
-    assert metrics.psnr(photo, predicted) > metrics.psnr(photo, gray_to_rgb(gray))
-    assert metrics.luminance_psnr(gray, predicted) >= 35
+    if name == "motorcycle":
+        return skimage.data.stereo_motorcycle()[0]
+    return getattr(skimage.data, name)()
+
+
+@pytest.mark.parametrize("name", sorted(SKIMAGE_MARGINS))
+def test_photo_model_against_the_gray_copy_on_scikit_image_photos(photo_model, name):
+    gain, predicted = _gain(photo_model, _skimage_photo(name))
+    assert gain > SKIMAGE_MARGINS[name]
+    assert metrics.colorfulness(predicted) > 20  # color, not a tinted gray (measured 27-44)
+
+
+def test_photo_model_beats_the_gray_copy_over_scikit_image_photos(photo_model):
+    """Dataset PSNR over the five photos: +2.08 dB measured (the CIFAR-10 model: +1.81)."""
+    photos = [_skimage_photo(name) for name in sorted(SKIMAGE_MARGINS)]
+    grays = [rgb_to_gray(photo[np.newaxis])[0] for photo in photos]
+    predicted = photo_model.predict(grays)
+    sse_model = sum(np.sum((p.astype(float) - t) ** 2) for p, t in zip(predicted, photos))
+    sse_gray = sum(np.sum((np.repeat(g, 3, -1).astype(float) - t) ** 2)
+                   for g, t in zip(grays, photos))
+    assert 10 * np.log10(sse_gray / sse_model) > 1.5
+
+
+@pytest.mark.skipif(not all((PHOTO_DATA / name).is_file() for name in PHOTOS_VAL),
+                    reason=f"tests/data/photos/ lacks the photos-val copies {PHOTOS_VAL}")
+def test_photo_model_beats_the_gray_copy_on_photos_val(photo_model):
+    """Measured gains: +1.74, -4.44 (electric ray), +4.35, -0.37 dB; mean +0.32."""
+    from skcolor.io import read_image
+
+    gains = [_gain(photo_model, read_image(PHOTO_DATA / name))[0] for name in PHOTOS_VAL]
+    assert np.mean(gains) > 0.0
+    assert sum(gain > 1.0 for gain in gains) >= 2

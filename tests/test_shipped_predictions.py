@@ -47,9 +47,9 @@ def predictions(colorizer):
 
 def _shipped():
     from skcolor import AutoencoderColorizer
-    from skcolor._pretrained import DEFAULT_MODEL_PATH
+    from skcolor._pretrained import PRETRAINED_MODELS
 
-    return AutoencoderColorizer.load(DEFAULT_MODEL_PATH)
+    return AutoencoderColorizer.load(PRETRAINED_MODELS["cifar10"])
 
 
 def test_shipped_model_predictions_are_bit_identical_to_the_record():

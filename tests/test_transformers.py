@@ -60,8 +60,8 @@ def test_grayscale_to_rgb_without_colorizer_uses_the_shipped_model(cifar_test_gr
 def test_missing_shipped_model_is_explained(cifar_test_gray, monkeypatch, tmp_path):
     from skcolor import _pretrained
 
-    monkeypatch.setattr(_pretrained, "DEFAULT_MODEL_PATH", tmp_path / "default.keras")
-    with pytest.raises(FileNotFoundError, match="ships no default model"):
+    monkeypatch.setitem(_pretrained.PRETRAINED_MODELS, "photos", tmp_path / "photos.keras")
+    with pytest.raises(FileNotFoundError, match="lacks the 'photos' model"):
         GrayscaleToRGB().transform(cifar_test_gray)
 
 

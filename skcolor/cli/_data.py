@@ -30,7 +30,9 @@ Keras keeps it in ~/.keras/datasets; write ./cifar10 for a local folder of that
 name); the official cifar-10-python.tar.gz archive or cifar-10-batches-py folder;
 an image-folder tree with train/<class>/ and test/<class>/ subfolders (e.g. the
 CIFAR-10-images mirror); or any folder with one subfolder of images per class,
-whose images then serve as both training and test images."""
+whose images then serve as both training and test images. 'skcolor train' also
+takes a flat folder of photos of any sizes, and trains on random crops of them
+(--crop-size, --crops-per-photo)."""
 
 
 def image_size(text):
@@ -60,7 +62,7 @@ def add_data_arguments(parser):
     )
 
 
-def load_split(data, split, *, limit=None, seed=0, size=None):
+def load_split(data, split, *, limit=None, seed=0, size=None, crops=None):
     """The RGB images of one split of ``--data``, and where they came from.
 
     Parameters
@@ -77,6 +79,10 @@ def load_split(data, split, *, limit=None, seed=0, size=None):
         Seed of the pick.
     size : tuple of (int, int), default=None
         ``(height, width)`` to resize every image to; None keeps their size.
+    crops : dict, default=None
+        ``sample_photo_crops`` options (``crop_size``, ``crops_per_photo``): a flat
+        folder of photos then gives random crops of them (seeded by ``seed``).
+        None refuses a flat folder.
 
     Returns
     -------
@@ -93,9 +99,14 @@ def load_split(data, split, *, limit=None, seed=0, size=None):
     from .._image import resize_batch
     from ..datasets import load_cifar10, load_image_folder
 
-    kind, path = _locate(data, split)
+    kind, path = _locate(data, split, photos=crops is not None)
     try:
-        if kind == "folder":
+        if kind == "photos":
+            from ..datasets import sample_photo_crops
+
+            images = sample_photo_crops(path, random_state=seed, **crops)
+            source = f"{len(images)} random crops of the photos in {os.fspath(path)}"
+        elif kind == "folder":
             images = _load_folder(load_image_folder, path, limit=limit, size=size)
             source = os.fspath(path)
         else:
@@ -112,8 +123,9 @@ def load_split(data, split, *, limit=None, seed=0, size=None):
     return images, source
 
 
-def _locate(data, split):
-    """``("cifar10", path or None)`` for load_cifar10, or ``("folder", path)``."""
+def _locate(data, split, *, photos=False):
+    """``("cifar10", path or None)`` for load_cifar10, ``("folder", path)``, or
+    ``("photos", path)`` for a flat folder of images when ``photos``."""
     if data == DOWNLOAD:
         return "cifar10", None
     path = Path(data)
@@ -121,6 +133,8 @@ def _locate(data, split):
         raise CommandError(f"--data {data}: no such file or folder; expected {_FORMS}.")
     subfolders = _subfolders(path) if path.is_dir() else []
     if path.is_dir() and not subfolders and _holds_images(path):
+        if photos:
+            return "photos", path
         raise CommandError(
             f"--data {data}: holds image files but no subfolders; expected the images in "
             f"one subfolder per class (a single one will do, e.g. {os.fspath(path / 'all')}/)."

@@ -22,7 +22,7 @@ from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 __all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run", "parse_parameter"]
 
 NAME = "train"
-HELP = "train a colorizer on CIFAR-10 or a folder of images"
+HELP = "train a colorizer on CIFAR-10, a folder of images or a folder of photos"
 DESCRIPTION = f"""\
 Train skcolor's AutoencoderColorizer on the training images of --data (their
 gray versions in, their colors out) and save it to MODEL, a .keras file that
@@ -82,6 +82,10 @@ def add_arguments(parser):
         "--overwrite", action="store_true",
         help="replace MODEL and the plot if they exist (default: refuse, before training)",
     )
+    parser.add_argument("--crop-size", type=positive_int, default=64, metavar="N",
+                        help="for a flat folder of photos: side of the random crops (default: 64)")
+    parser.add_argument("--crops-per-photo", type=positive_int, default=8, metavar="N",
+                        help="for a flat folder of photos: crops drawn from each (default: 8)")
     _add_estimator_arguments(parser)
 
 
@@ -192,7 +196,9 @@ def run(args):
     check_output_file("--plot", plot, suffixes=IMAGE_SUFFIXES, overwrite=args.overwrite)
     check_model_path(args.resume, option="--resume")  # before TensorFlow starts
     colorizer = _make_colorizer(args)
-    images, source = load_split(args.data, "train", limit=args.limit, size=args.image_size)
+    images, source = load_split(args.data, "train", limit=args.limit, size=args.image_size,
+                                crops=dict(crop_size=args.crop_size,
+                                           crops_per_photo=args.crops_per_photo))
     height, width = images.shape[1:3]
     print(f"Training on {len(images)} images of {height}x{width} from {source}, "
           f"{colorizer.epochs} epoch(s) at most.", flush=True)
