@@ -1,0 +1,124 @@
+"""Steady color over time: blend each frame's predicted chroma with the previous output.
+
+A colorizer run frame by frame flickers: nothing ties its guess for one frame to
+its guess for the next. :class:`ChromaStabilizer` carries the output chroma along
+the motion: the previous frame's output chroma is warped onto the current frame
+with optical flow (OpenCV's DIS) computed on the luminance, and blended with the
+current prediction where the warped luminance agrees with the current one. Where
+it does not (occlusions, new objects, failed flow) the current prediction wins;
+at a scene cut the blending starts afresh. Everything runs at the network's
+working size, where flow is cheap.
+"""
+
+import cv2
+import numpy as np
+
+__all__ = ["ChromaStabilizer", "MOTIONS"]
+
+#: How the previous output is brought onto the current frame before blending.
+MOTIONS = ("dis", "farneback", "none")
+
+# Luminance disagreement (on the [0, 1] scale) at which the previous output's
+# weight falls to 1/e of ``strength``: a few gray levels of noise keep most of it,
+# a change of 0.1 (an edge that moved elsewhere) drops it.
+_AGREEMENT_SCALE = 0.04
+# A scene cut: the luminance histograms of two consecutive frames share less than
+# this fraction of their mass (16 bins). Measured on the shared clips (docs/video.md).
+_CUT_OVERLAP = 0.5
+_HISTOGRAM_BINS = 16
+
+
+class ChromaStabilizer:
+    """Stabilize per-frame chroma predictions over time, one frame at a time.
+
+    Parameters
+    ----------
+    strength : float in [0, 1), default=0.8
+        Weight of the motion-compensated previous output where the luminance
+        agrees; 0 returns every prediction unchanged. The output is a running
+        average over about ``1 / (1 - strength)`` frames along the motion.
+    motion : {"dis", "farneback", "none"}, default="dis"
+        Optical flow used to follow the motion; ``"none"`` blends in place,
+        guided by the luminance change alone.
+
+    Attributes
+    ----------
+    cuts : list of int
+        Indices of the frames at which a scene cut reset the blending.
+    """
+
+    def __init__(self, strength=0.8, *, motion="dis"):
+        if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not (
+            0 <= strength < 1
+        ):
+            raise ValueError(f"strength must be a number in [0, 1); got {strength!r}.")
+        if motion not in MOTIONS:
+            raise ValueError(f"motion must be one of {', '.join(MOTIONS)}; got {motion!r}.")
+        self.strength = float(strength)
+        self.motion = motion
+        self.cuts = []
+        self._index = 0
+        self._previous = None  # (luma uint8, histogram, output chroma)
+        self._flow = None
+
+    def update(self, luma, chroma):
+        """The stabilized chroma of the next frame.
+
+        Parameters
+        ----------
+        luma : ndarray of shape (h, w), uint8
+            The frame's luminance at working size.
+        chroma : ndarray of shape (h, w, c), float32
+            The colorizer's chroma for the frame, at the same size.
+
+        Returns
+        -------
+        chroma : ndarray of shape (h, w, c), float32
+        """
+        histogram = _histogram(luma)
+        output = chroma
+        if self._previous is not None:
+            previous_luma, previous_histogram, previous_output = self._previous
+            if np.minimum(histogram, previous_histogram).sum() < _CUT_OVERLAP:
+                self.cuts.append(self._index)
+            elif self.strength > 0:
+                output = self._blend(luma, chroma, previous_luma, previous_output)
+        self._previous = (luma, histogram, output)
+        self._index += 1
+        return output
+
+    def _blend(self, luma, chroma, previous_luma, previous_output):
+        warped_luma, warped_output = previous_luma, previous_output
+        if self.motion != "none":
+            mapping = self._mapping(luma, previous_luma)
+            warped_luma = cv2.remap(previous_luma, mapping, None, cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REPLICATE)
+            warped_output = cv2.remap(previous_output, mapping, None, cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_REPLICATE)
+            if warped_output.ndim == 2:  # remap drops a single channel's axis
+                warped_output = warped_output[..., np.newaxis]
+        difference = (luma.astype(np.float32) - warped_luma) * np.float32(1 / 255)
+        weight = np.float32(self.strength) * np.exp(-np.square(difference / _AGREEMENT_SCALE))
+        weight = weight[..., np.newaxis]
+        return chroma + weight * (warped_output - chroma)
+
+    def _mapping(self, luma, previous_luma):
+        """Where each pixel of the current frame was in the previous one (for remap)."""
+        if self.motion == "dis":
+            if self._flow is None:
+                self._flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+            flow = self._flow.calc(luma, previous_luma, None)
+        else:
+            flow = cv2.calcOpticalFlowFarneback(luma, previous_luma, None, 0.5, 3, 9, 3, 5,
+                                                1.1, 0)
+        height, width = luma.shape
+        grid_x, grid_y = np.meshgrid(np.arange(width, dtype=np.float32),
+                                     np.arange(height, dtype=np.float32))
+        flow[..., 0] += grid_x
+        flow[..., 1] += grid_y
+        return flow
+
+
+def _histogram(luma):
+    counts = np.bincount(luma.ravel() >> 4, minlength=_HISTOGRAM_BINS).astype(np.float64)
+    return counts / counts.sum()
