@@ -19,6 +19,7 @@ __all__ = [
     "WRITABLE_CONTAINERS",
     "VideoInfo",
     "is_video",
+    "is_video_path",
     "video_output_path",
     "open_video",
     "read_frames",
@@ -89,6 +90,15 @@ def is_video(path):
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return True
     return len(head) > 188 and head[0] == head[188] == 0x47  # MPEG transport stream
+
+
+def is_video_path(path):
+    """Whether to treat ``path`` as a clip: a video by content, or named like one.
+
+    A file named like a clip (:data:`VIDEO_SUFFIXES`) whose content is not one
+    is a damaged clip, to be reported as such rather than read as an image.
+    """
+    return is_video(path) or Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def video_output_path(path):

@@ -157,6 +157,7 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
     from .cli._colorize import NAME, Progress, _fail
     from .cli._common import CommandError
     from .cli._inputs import Job
+    from .cli._video import split_clips
 
     distributed = distributed_module()
     if progress is None:
@@ -172,7 +173,9 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
         shipped.append(absolute)
     n_threads = max(1, sum(client.nthreads().values()))
     per_task = max(1, min(files_per_task, math.ceil(len(shipped) / n_threads)))
-    shares = [shipped[start:start + per_task] for start in range(0, len(shipped), per_task)]
+    clips, shipped = split_clips(shipped)  # video hook: each clip is one task of its own
+    shares = [[clip] for clip in clips]
+    shares += [shipped[start:start + per_task] for start in range(0, len(shipped), per_task)]
     # Options bound here (Client.map has a batch_size of its own); the model's
     # future goes as an argument, which Dask replaces by its value on the worker.
     colorize_share = functools.partial(

@@ -17,6 +17,7 @@ from ._common import (
     report,
 )
 from ._inputs import find_jobs
+from ._video import colorize_clips, split_clips
 
 __all__ = [
     "NAME",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 NAME = "colorize"
-HELP = "colorize gray photos: files, folders and glob patterns"
+HELP = "colorize gray photos and video clips: files, folders and glob patterns"
 DESCRIPTION = """\
 Colorize gray (or color, read by their luminance) photos with skcolor's shipped
 model or one of your own, and write each result into OUTDIR at the input's size,
@@ -43,6 +44,13 @@ scans -o out` writes scans/1950/a.png to out/1950/a.png; for a pattern, paths ar
 relative to its fixed leading part (scans/ in 'scans/**/*.tif'). Folder and
 pattern searches pass over hidden files and folders, files without an image
 suffix, and OUTDIR itself.
+
+Video clips (MP4, MOV, Matroska, AVI, ..., recognized by their content) are
+colorized frame by frame at the model's working size, with their color steadied
+over time (scene cuts restart it), and keep their frame count, size and rate.
+.mp4, .m4v, .mov and .mkv clips are written with the mp4v codec, .avi with MJPG,
+others as .mp4. The output has NO SOUND: OpenCV drops the audio track (copy it
+back with ffmpeg if you need it).
 
 Inputs are only read. An output that already exists is left alone and counted as
 skipped unless --overwrite is given. Each output is written to a temporary file
@@ -68,7 +76,7 @@ def add_arguments(parser):
     """Declare ``colorize``'s arguments on its subparser."""
     parser.add_argument(
         "inputs", nargs="+", metavar="INPUT",
-        help="image file, folder (searched recursively) or quoted glob pattern",
+        help="image or video file, folder (searched recursively) or quoted glob pattern",
     )
     parser.add_argument(
         "-o", "--output", dest="outdir", type=Path, required=True, metavar="OUTDIR",
@@ -180,8 +188,9 @@ def plan_jobs(inputs, outdir, *, overwrite):
         Started with the inputs that cannot be used and the outputs kept.
     """
     from ..io import IMAGE_SUFFIXES
+    from ..video import VIDEO_SUFFIXES
 
-    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES)
+    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES + VIDEO_SUFFIXES)
     outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
     todo = []
     for job in found.jobs:
@@ -250,6 +259,7 @@ def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
     if progress is None:
         progress = Progress(len(jobs), f"skcolor {NAME}")
     colorizer = None
+    clips, jobs = split_clips(jobs)  # video hook: clips go to skcolor.video, one at a time
     try:
         for start in range(0, len(jobs), batch_size):
             batch = jobs[start:start + batch_size]
@@ -261,6 +271,8 @@ def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
             for job, rgb in _predict(colorizer, readable, outcome, progress):
                 _write(job, rgb, outcome, progress, overwrite=overwrite)
             progress.advance(len(batch))
+        if clips:
+            colorize_clips(clips, colorizer or load, outcome, progress, overwrite=overwrite)
     finally:
         progress.close()
 

@@ -164,11 +164,14 @@ class Progress:
     stream : file, default=sys.stderr
     interval : float, default=5.0
         Seconds between lines when ``stream`` is not a terminal.
+    unit : str, default="images"
+        What is counted ("frames" for a clip).
     """
 
-    def __init__(self, total, label, *, stream=None, interval=5.0):
+    def __init__(self, total, label, *, stream=None, interval=5.0, unit="images"):
         self.total = total
         self.label = label
+        self.unit = unit
         self.stream = sys.stderr if stream is None else stream
         self.interval = interval
         self.done = 0
@@ -209,7 +212,7 @@ class Progress:
     def _line(self, now):
         elapsed = max(now - self._start, 1e-9)
         rate = (self.done - self._done_at_start) / elapsed
-        line = f"{self.label}: {self.done}/{self.total} images, {rate:.2f} images/s"
+        line = f"{self.label}: {self.done}/{self.total} {self.unit}, {rate:.2f} {self.unit}/s"
         if 0 < self.done < self.total and rate > 0:
             line += f", {(self.total - self.done) / rate:.0f} s left"
         return line
