@@ -65,6 +65,7 @@ class ChromaStabilizer:
         self._index = 0
         self._previous = None  # (luma, output chroma) of the previous frame
         self._flow = None
+        self._grid = None  # pixel coordinates, added to the flow for remap
 
     def update(self, luma, chroma):
         """The stabilized chroma of the next frame.
@@ -113,11 +114,11 @@ class ChromaStabilizer:
         else:
             flow = cv2.calcOpticalFlowFarneback(luma, previous_luma, None, 0.5, 3, 9, 3, 5,
                                                 1.1, 0)
-        height, width = luma.shape
-        grid_x, grid_y = np.meshgrid(np.arange(width, dtype=np.float32),
-                                     np.arange(height, dtype=np.float32))
-        flow[..., 0] += grid_x
-        flow[..., 1] += grid_y
+        if self._grid is None or self._grid.shape[:2] != luma.shape:
+            height, width = luma.shape
+            self._grid = np.stack(np.meshgrid(np.arange(width, dtype=np.float32),
+                                              np.arange(height, dtype=np.float32)), axis=-1)
+        flow += self._grid
         return flow
 
 
