@@ -90,20 +90,45 @@ def write_gray_copy(frames, fps, path):
     writer.release()
 
 
+def test_clips(clips, max_frames):
+    """``(name, RGB frames, fps)`` of each clip cut to ``max_frames``, and two panned ones.
+
+    The shared clips are shot from a still camera. The panned ones crop a 3/4-size
+    window that slides sideways by 2 or 3 pixels a frame over a clip (60 frames),
+    to see the camera move.
+    """
+    for clip in clips:
+        yield (clip.name, *read_clip(clip, max_frames))
+    for name, step in (("sister.mkv", 2), ("one-by-one-person-detection.mp4", 3)):
+        frames, fps = read_clip(DATA / "video" / name, 60)
+        height, width = frames.shape[1:3]
+        crop_h, crop_w = height * 3 // 4, width * 3 // 4
+        top = (height - crop_h) // 2
+        panned = np.stack([frame[top:top + crop_h, i * step:i * step + crop_w]
+                           for i, frame in enumerate(frames)])
+        yield f"{name} panned {step} px/frame", panned, fps
+
+
 def quality(clips, variants, max_frames, folder, colorizer):
+    from skcolor.color import rgb_to_gray
     from skcolor.metrics import dataset_psnr, flicker, still_flicker
     from skcolor.video import colorize_video
 
     rows = []
-    for clip in clips:
-        truth, fps = read_clip(clip, max_frames)
-        gray_path = Path(folder) / f"{clip.stem}-gray.mp4"
+    for clip_name, truth, fps in test_clips(clips, max_frames):
+        gray_path = Path(folder) / "gray.mp4"
         write_gray_copy(truth, fps, gray_path)
         gray, _ = read_clip(gray_path)
-        row = {"clip": clip.name, "frames": len(truth), "size": list(truth.shape[2:0:-1]),
-               "gray_psnr": dataset_psnr(truth, gray), "variants": {}}
+        row = {"clip": clip_name, "frames": len(truth), "size": list(truth.shape[2:0:-1]),
+               "gray_psnr": dataset_psnr(truth, gray),
+               # What a perfectly steady output (constant chroma) scores: the truth's own
+               # chroma change, codec noise included, which no colorization of gray
+               # frames can know.
+               "steady_floor_flicker": flicker(np.full_like(truth, 128), truth),
+               # The video pipeline at strength 0 against predict() on full-size frames.
+               "frame_by_frame_vs_predict_psnr": None, "variants": {}}
         for name in variants:
-            out = Path(folder) / f"{clip.stem}-{len(row['variants'])}.mp4"
+            out = Path(folder) / f"out-{len(row['variants'])}.mp4"
             start = time.perf_counter()
             result = colorize_video(gray_path, out, colorizer, overwrite=True, **VARIANTS[name])
             seconds = time.perf_counter() - start
@@ -113,8 +138,13 @@ def quality(clips, variants, max_frames, folder, colorizer):
                 "psnr": dataset_psnr(truth, video), "frames_per_s": result.frames / seconds,
                 "cuts": result.cuts,
             }
+            if name == "frame by frame":
+                predicted = np.concatenate([colorizer.predict(rgb_to_gray(gray[i:i + 16]))
+                                            for i in range(0, len(gray), 16)])
+                row["frame_by_frame_vs_predict_psnr"] = dataset_psnr(predicted, video)
             out.unlink()
         base = row["variants"]["frame by frame"]
+        row["steady_floor_ratio"] = row["steady_floor_flicker"] / base["flicker"]
         for values in row["variants"].values():
             values["flicker_ratio"] = values["flicker"] / base["flicker"]
             values["psnr_minus_frame_by_frame"] = values["psnr"] - base["psnr"]
@@ -124,7 +154,9 @@ def quality(clips, variants, max_frames, folder, colorizer):
 
 
 def _short(row):
-    return {"clip": row["clip"], "gray_psnr": round(row["gray_psnr"], 2), **{
+    return {"clip": row["clip"], "gray_psnr": round(row["gray_psnr"], 2),
+            "steady_floor_ratio": round(row["steady_floor_ratio"], 3),
+            "vs_predict_psnr": round(row["frame_by_frame_vs_predict_psnr"], 2), **{
         name: {key: round(value, 3) if isinstance(value, float) else value
                for key, value in values.items()}
         for name, values in row["variants"].items()}}
@@ -164,7 +196,8 @@ def memory(clip, lengths, folder):
         del truth
         output = subprocess.run(
             [sys.executable, __file__, "--memory-worker", os.fspath(gray_path)],
-            check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+            check=True, capture_output=True, text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
         ).stdout
         figure = json.loads(output.strip().splitlines()[-1])
         figures.append({"frames": length, **figure})

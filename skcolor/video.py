@@ -20,11 +20,10 @@ import cv2
 import numpy as np
 
 from ._image import as_float32, restore_dtype
-from ._temporal import MOTIONS, ChromaStabilizer
+from ._temporal import ChromaStabilizer
 from ._video_io import (
     VIDEO_SUFFIXES,
     WRITABLE_CONTAINERS,
-    VideoInfo,
     is_video,
     is_video_path,
     open_video,
@@ -37,15 +36,11 @@ from .color import rgb_to_ycbcr
 __all__ = [
     "colorize_video",
     "colorize_clip",
-    "ChromaStabilizer",
     "VideoResult",
-    "VideoInfo",
+    "ChromaStabilizer",
     "is_video",
     "is_video_path",
     "video_output_path",
-    "read_frames",
-    "open_video",
-    "MOTIONS",
     "VIDEO_SUFFIXES",
     "WRITABLE_CONTAINERS",
     "DEFAULT_STRENGTH",
