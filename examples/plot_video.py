@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 
 import cv2
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from skcolor.color import rgb_to_gray
 from skcolor.metrics import dataset_psnr, flicker, still_flicker
@@ -80,7 +80,8 @@ print(f"{'gray copy':>15}: PSNR {dataset_psnr(truth, gray):.2f} dB")
 shown = np.linspace(0, len(truth) - 1, 6).astype(int)
 rows = [("gray", gray), ("frame by frame", raw_frames), ("stabilized", steady_frames),
         ("truth", truth)]
-fig, axes = plt.subplots(len(rows), len(shown), figsize=(12, 6.4))
+fig = Figure(figsize=(12, 6.4), layout="tight")
+axes = fig.subplots(len(rows), len(shown))
 for (name, frames), row in zip(rows, axes):
     row[0].set_ylabel(name)
     for index, ax in zip(shown, row):
@@ -89,7 +90,7 @@ for (name, frames), row in zip(rows, axes):
         ax.set_yticks([])
 for index, ax in zip(shown, axes[0]):
     ax.set_title(f"frame {index}")
-fig.tight_layout()
+fig
 
 # %%
 # Color change from frame to frame
@@ -106,11 +107,11 @@ def chroma_change(frames):
     return [c[s].mean() for c, s in zip(change, still)]
 
 
-fig, ax = plt.subplots(figsize=(7, 3))
+fig = Figure(figsize=(7, 3), layout="tight")
+ax = fig.subplots()
 for name, frames in rows[1:]:
     ax.plot(range(1, len(frames)), chroma_change(frames), label=name)
 ax.set_xlabel("frame")
 ax.set_ylabel("chroma change where still")
 ax.legend()
-fig.tight_layout()
-plt.show()
+fig
