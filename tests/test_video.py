@@ -241,3 +241,28 @@ def test_help_says_audio_is_dropped():
     done = subprocess.run([sys.executable, "-m", "skcolor", "colorize", "--help"],
                           capture_output=True, text=True, timeout=120)
     assert "NO SOUND" in done.stdout and "video" in done.stdout
+
+
+def test_each_clip_is_one_dask_task(clips, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from skcolor.parallel import colorize_files
+
+    folder = tmp_path / "films"
+    folder.mkdir()
+    shutil.copy(clips / "joined.mp4", folder / "a.mp4")
+    shutil.copy(clips / "joined.mp4", folder / "b.mkv")  # an MP4 named .mkv: kept as .mkv
+    frame = read_clip(CLIPS / "hallway.mp4")[0][0]
+    for name in ("c.png", "d.png"):
+        cv2.imwrite(os.fspath(folder / name), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    # Workers in this process: no second TensorFlow start-up.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client, \
+            distributed.get_task_stream(client) as stream:
+        outcome = colorize_files(folder, tmp_path / "out", client=client)
+    assert outcome.written == 4 and outcome.failed == []
+    shares = [task for task in stream.data if "colorize_share" in task["key"]]
+    assert len(shares) == 3  # one per clip, one for both photos
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "a.mp4", "b.mkv", "c.png", "d.png"]
+    assert len(read_clip(tmp_path / "out" / "b.mkv")[0]) == 32
