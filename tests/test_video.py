@@ -105,10 +105,11 @@ def test_container_is_kept_where_opencv_writes_it(tmp_path, signing, name, fourc
     assert len(frames) == 8 and rate == fps
 
 
-def test_luminance_is_kept(colorized, signing):
-    gray = rgb_to_gray(signing[0])
+def test_luminance_is_kept(colorized, clips):
+    gray = rgb_to_gray(read_clip(clips / "signing.mp4")[0])  # the input, as decoded
     for _, frames in colorized.values():
-        assert luminance_psnr(gray, frames) > 35  # mp4v at its default quality costs a little
+        # 41.7 dB measured: what mp4v's re-encoding of the colored frames costs.
+        assert luminance_psnr(gray, frames) > 38
         assert np.abs(frames.astype(int) - np.repeat(gray, 3, -1)).max() > 10  # not gray
 
 
