@@ -277,22 +277,28 @@ def main(argv=None):
     colorizer = skcolor.load_pretrained()
     record = {"machine": machine_info(), "load_average_before": load_average(),
               "max_frames": args.max_frames}
+    def save():  # after every part, so that an interrupted run keeps what it measured
+        record["load_average_after"] = load_average()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(record, indent=1) + "\n")
+
     with tempfile.TemporaryDirectory() as folder:
         if "quality" not in skip:
             record["quality"] = quality(clips, variants, args.max_frames, folder, colorizer)
             record["summary"] = _summary(record["quality"])
             print(json.dumps(record["summary"], indent=1), flush=True)
+            save()
         if "speed" not in skip:
             record["speed_640x480"] = speed(small, folder, colorizer, args.repeats)
+            save()
         if "memory" not in skip:
             longest = max(clips, key=lambda clip: clip.stat().st_size)
             lengths = [int(n) for n in args.memory_lengths.split(",")]
             record["memory"] = {"clip": longest.name, "runs": memory(longest, lengths, folder)}
+            save()
         if "kept" not in skip:
             record["kept"] = kept(clips, folder, colorizer)
-    record["load_average_after"] = load_average()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=1) + "\n")
+    save()
     print(f"wrote {args.out}")
 
 
