@@ -216,13 +216,28 @@ def _memory_worker(path):
     from skcolor.video import colorize_video
 
     colorizer = skcolor.load_pretrained()
-    colorizer.predict(np.zeros((1, 48, 64, 1), np.float32))  # warm up Keras
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    colorizer.predict(np.zeros((16, 48, 64, 1), np.float32))  # warm up Keras
+    before = _rss_mb()
+    samples = []  # resident set size after each batch of frames
+
+    def sample(done, total):
+        samples.append(_rss_mb())
+
     with tempfile.TemporaryDirectory() as folder:
-        result = colorize_video(path, Path(folder) / "out.mp4", colorizer)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_rss_mb": peak, "peak_before_mb": before,
-                      "frames_written": result.frames}))
+        result = colorize_video(path, Path(folder) / "out.mp4", colorizer, progress=sample)
+    print(json.dumps({
+        "rss_before_mb": before, "max_rss_during_mb": max(samples),
+        "rss_after_first_batch_mb": samples[0], "rss_at_end_mb": samples[-1],
+        "growth_after_first_batch_mb": max(samples) - samples[0],
+        "process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "frames_written": result.frames,
+    }))
+
+
+def _rss_mb():
+    """This process's resident set size now, in MB (Linux)."""
+    with open("/proc/self/statm") as file:
+        return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def kept(clips, folder, colorizer):
