@@ -16,14 +16,15 @@ On gray copies of the real color clips in ``../shared/data/video`` (or
 2. **Speed**: frames/s of the whole ``colorize_video`` (decode, colorize,
    stabilize, encode) on the 640×480 clips, default settings (target ≥ 15 on 2
    CPU cores), and of frame by frame.
-3. **Memory against clip length**: the peak resident set size of a fresh process
-   colorizing the first N frames of the longest clip, for several N (target:
-   flat).
+3. **Memory against clip length**: the resident set size of a fresh process,
+   sampled after every batch while it colorizes the first N frames of the longest
+   clip, for several N (target: flat). Not ``ru_maxrss``: on Linux a child
+   inherits its parent's peak, and loading the model sets the process's peak.
 4. **Frames, size and rate kept** on every clip (all frames, not cut).
 
 How to run
 ----------
-From the repository root (about 20 minutes on 2 busy CPU cores)::
+From the repository root (about 40 minutes on 2 busy CPU cores)::
 
     python benchmarks/video.py                  # writes benchmarks/records/video.json
     python benchmarks/video.py --max-frames 30 --variants default --out /tmp/v.json  # quick
