@@ -244,6 +244,8 @@ def test_help_says_audio_is_dropped():
     assert "NO SOUND" in done.stdout and "video" in done.stdout
 
 
+# The worker runs in this process, where TensorFlow already runs: its thread limit cannot apply.
+@pytest.mark.filterwarnings("ignore:TensorFlow was already running:RuntimeWarning")
 def test_each_clip_is_one_dask_task(clips, tmp_path):
     distributed = pytest.importorskip("distributed")
     from skcolor.parallel import colorize_files
