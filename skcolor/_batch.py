@@ -16,6 +16,7 @@ from pathlib import Path
 from ._inputs import Job, find_jobs
 
 __all__ = ["Job", "Outcome", "SilentProgress", "plan_jobs", "colorize_jobs", "colorize_batch",
+           "split_clips", "colorize_clips",
            "load_colorizer", "with_working_size", "record_failure", "describe_error"]
 
 
@@ -88,9 +89,10 @@ def plan_jobs(inputs, outdir, *, overwrite):
     ValueError
         If two inputs would be written to the same output.
     """
+    from ._video_io import VIDEO_SUFFIXES
     from .io import IMAGE_SUFFIXES
 
-    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES)
+    found = find_jobs(inputs, outdir, suffixes=IMAGE_SUFFIXES + VIDEO_SUFFIXES)
     outcome = Outcome(failed=list(found.problems), ignored=found.ignored)
     todo = []
     for job in found.jobs:
@@ -160,11 +162,13 @@ def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
             progress.restart_clock()  # the rate is of colorizing, not of loading
         return state["colorizer"]
 
+    clips, jobs = split_clips(jobs)  # a clip is a job of its own, streamed frame by frame
     try:
         for start in range(0, len(jobs), batch_size):
             batch = jobs[start:start + batch_size]
             colorize_batch(colorizer, batch, outcome, progress, overwrite=overwrite)
             progress.advance(len(batch))
+        colorize_clips(colorizer, clips, outcome, progress, overwrite=overwrite)
     finally:
         progress.close()
 
@@ -181,6 +185,41 @@ def colorize_batch(colorizer, batch, outcome, progress, *, overwrite):
         return
     for job, rgb in _predict(colorizer(), readable, outcome, progress):
         _write(job, rgb, outcome, progress, overwrite=overwrite)
+
+
+def split_clips(jobs):
+    """``(clips, others)``: the jobs whose input is a video file, and the rest."""
+    from ._video_io import is_video_path
+
+    clips = [job for job in jobs if is_video_path(job.source)]
+    return clips, [job for job in jobs if job not in clips]
+
+
+def colorize_clips(colorizer, clips, outcome, progress, *, overwrite):
+    """Colorize each clip with :func:`skcolor.video.colorize_clip`, one at a time.
+
+    ``colorizer()`` returns the (lazily loaded) model; it is called only once a clip
+    has opened. A progress object with a ``frames(job)`` method gets a per-clip
+    ``(done, total)`` frame callback from it (closed through its ``close``, if any).
+    """
+    from .video import colorize_clip
+
+    for job in clips:
+        frames = progress.frames(job) if hasattr(progress, "frames") else None
+        try:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            colorize_clip(job.source, job.target, colorizer, overwrite=overwrite, progress=frames)
+        except FileExistsError:  # appeared since the run started
+            outcome.skipped.append(job)
+        except (OSError, ValueError) as exc:
+            record_failure(job, describe_error(exc), outcome, progress)
+        except Exception as exc:  # e.g. memory exhausted; the other files go on
+            record_failure(job, _cannot_colorize(exc), outcome, progress)
+        else:
+            outcome.written += 1
+        finally:
+            getattr(frames, "close", lambda: None)()
+        progress.advance(1)
 
 
 def record_failure(job, reason, outcome, progress):

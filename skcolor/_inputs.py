@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._video_io import is_video, is_video_path, video_output_path
+
 __all__ = ["Job", "FoundInputs", "find_jobs"]
 
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -74,7 +76,7 @@ def find_jobs(inputs, outdir, *, suffixes):
         if path.is_dir():
             candidates.extend(search.walk(path, base=path))
         elif path.is_file():
-            if path.suffix.lower() in suffixes:
+            if path.suffix.lower() in suffixes or is_video(path):  # clips by content too
                 candidates.append((path, Path(path.name)))
             else:
                 found.problems.append(
@@ -99,6 +101,8 @@ def _add_jobs(found, candidates, outdir):
             continue  # named twice, e.g. as a file and inside a folder
         seen_sources.add(source_key)
         target = outdir / relative
+        if is_video_path(source):  # a clip OpenCV cannot write back goes to .mp4
+            target = video_output_path(target)
         target_key = target.resolve()
         if target_key in source_of_target:
             raise ValueError(

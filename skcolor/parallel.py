@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan_jobs
-from ._batch import Job, record_failure, with_working_size
+from ._batch import Job, record_failure, split_clips, with_working_size
 from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
@@ -164,7 +164,9 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
         shipped.append(absolute)
     n_threads = max(1, sum(client.nthreads().values()))
     per_task = max(1, min(files_per_task, math.ceil(len(shipped) / n_threads)))
-    shares = [shipped[start:start + per_task] for start in range(0, len(shipped), per_task)]
+    clips, shipped = split_clips(shipped)  # video hook: each clip is one task of its own
+    shares = [[clip] for clip in clips]
+    shares += [shipped[start:start + per_task] for start in range(0, len(shipped), per_task)]
     # Options bound here (Client.map has a batch_size of its own); the model's
     # future goes as an argument, which Dask replaces by its value on the worker.
     colorize_share = functools.partial(

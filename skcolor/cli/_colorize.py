@@ -23,7 +23,7 @@ from ._common import (
 __all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run"]
 
 NAME = "colorize"
-HELP = "colorize gray photos: files, folders and glob patterns"
+HELP = "colorize gray photos and video clips: files, folders and glob patterns"
 DESCRIPTION = """\
 Colorize gray (or color, read by their luminance) photos with skcolor's shipped
 model or one of your own, and write each result into OUTDIR at the input's size,
@@ -36,6 +36,13 @@ scans -o out` writes scans/1950/a.png to out/1950/a.png; for a pattern, paths ar
 relative to its fixed leading part (scans/ in 'scans/**/*.tif'). Folder and
 pattern searches pass over hidden files and folders, files without an image
 suffix, and OUTDIR itself.
+
+Video clips (MP4, MOV, Matroska, AVI, ..., recognized by their content) are
+colorized frame by frame at the model's working size, with their color steadied
+over time (scene cuts restart it), and keep their frame count, size and rate.
+.mp4, .m4v, .mov and .mkv clips are written with the mp4v codec, .avi with MJPG,
+others as .mp4. The output has NO SOUND: OpenCV drops the audio track (copy it
+back with ffmpeg if you need it).
 
 Inputs are only read. An output that already exists is left alone and counted as
 skipped unless --overwrite is given. Each output is written to a temporary file
@@ -61,7 +68,7 @@ def add_arguments(parser):
     """Declare ``colorize``'s arguments on its subparser."""
     parser.add_argument(
         "inputs", nargs="+", metavar="INPUT",
-        help="image file, folder (searched recursively) or quoted glob pattern",
+        help="image or video file, folder (searched recursively) or quoted glob pattern",
     )
     parser.add_argument(
         "-o", "--output", dest="outdir", type=Path, required=True, metavar="OUTDIR",

@@ -160,12 +160,15 @@ class Progress:
         Seconds between lines when ``stream`` is not a terminal.
     prefix : str, default=""
         Put before each :meth:`message`, e.g. ``"skcolor colorize: "``.
+    unit : str, default="images"
+        What is counted ("frames" for a clip).
     """
 
-    def __init__(self, total, label, *, stream=None, interval=5.0, prefix=""):
+    def __init__(self, total, label, *, stream=None, interval=5.0, prefix="", unit="images"):
         self.prefix = prefix
         self.total = total
         self.label = label
+        self.unit = unit
         self.stream = sys.stderr if stream is None else stream
         self.interval = interval
         self.done = 0
@@ -190,6 +193,18 @@ class Progress:
         ):
             self._draw(now)
 
+    def frames(self, job):
+        """A ``(done, total)`` callback that draws one clip's frame progress line."""
+        frames = Progress(0, f"{self.label} {os.fspath(job.source)}", stream=self.stream,
+                          unit="frames")
+
+        def show(done, total):
+            frames.total = total
+            frames.advance(done - frames.done)
+
+        show.close = frames.close
+        return show
+
     def message(self, text):
         """Print ``text`` on its own line without garbling the progress line."""
         self._clear()
@@ -206,7 +221,7 @@ class Progress:
     def _line(self, now):
         elapsed = max(now - self._start, 1e-9)
         rate = (self.done - self._done_at_start) / elapsed
-        line = f"{self.label}: {self.done}/{self.total} images, {rate:.2f} images/s"
+        line = f"{self.label}: {self.done}/{self.total} {self.unit}, {rate:.2f} {self.unit}/s"
         if 0 < self.done < self.total and rate > 0:
             line += f", {(self.total - self.done) / rate:.0f} s left"
         return line
