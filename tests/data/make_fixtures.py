@@ -29,6 +29,12 @@ PHOTOS = {
         "bsds500_112056.jpg",  # two rhinoceroses on grass, 481x321
         "sunhays80_img_080_SRF_8_HR.jpg",  # bedroom interior, 512x340
         "urban100_img_085_SRF_2_HR.jpg",  # city buildings at night, 512x338
+        # The photo model's test set (tests/test_pretrained.py): the first photo of four
+        # sources by name, picked before any result was seen.
+        "bsds500_102062.jpg",
+        "inet1k_n01496331_electric_ray.jpg",
+        "inetdet_n01503061_10156_bird.jpg",
+        "urban100_img_006_SRF_2_HR.jpg",
     ],
     "photos": [
         "4.1.01.png",  # girl, 256x256
