@@ -4,13 +4,9 @@ Never imports Keras at module import time: only ``load_cifar10()`` without a pat
 does, to download the dataset.
 """
 
-import codecs
 import numbers
 import os
-import pickle
-import posixpath
 import tarfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,15 +14,13 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._image import resize_batch
+from ._cifar_batches import ACCEPTED_FORMS as _ACCEPTED_FORMS
+from ._cifar_batches import BATCHES as _BATCHES
+from ._cifar_batches import read_batch_archive as _read_batch_archive
+from ._cifar_batches import read_batch_folder as _read_batch_folder
+from ._cifar_batches import split_batches as _split_batches
 from ._photo_crops import sample_photo_crops
 from .io import IMAGE_SUFFIXES, read_image
-
-try:  # NumPy >= 2 (and the forward-compatibility shim of 1.26)
-    from numpy._core import multiarray as _multiarray
-    from numpy._core import numeric as _numeric
-except ImportError:  # pragma: no cover - NumPy < 1.26
-    from numpy.core import multiarray as _multiarray
-    from numpy.core import numeric as _numeric
 
 __all__ = ["CIFAR10_CLASSES", "load_image_folder", "load_cifar10", "sample_photo_crops"]
 
@@ -43,14 +37,6 @@ _FILES_PER_TASK = 256
 _N_THREADS = min(8, os.cpu_count() or 1)
 
 _BATCH_FOLDER = "cifar-10-batches-py"
-_TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
-_BATCHES = _TRAIN_BATCHES + ("test_batch",)
-_PIXELS_PER_IMAGE = 32 * 32 * 3
-_ACCEPTED_FORMS = (
-    "the official 'cifar-10-batches-py' folder (data_batch_1 ... data_batch_5, test_batch) "
-    "or a folder that contains it, the 'cifar-10-python.tar.gz' archive, or an image folder "
-    "with train/<class>/ and test/<class>/ subfolders"
-)
 
 
 def load_image_folder(path, *, size=None, max_per_class=None):
@@ -336,102 +322,3 @@ def _load_cifar10_image_folder(root):
             )
         splits.append((data.images, data.target.astype(np.uint8).reshape(-1, 1)))
     return tuple(splits)
-
-
-# --- the official python version ------------------------------------------------
-
-# Everything a pickled NumPy array refers to, under the module names NumPy 1 and 2
-# write: protocol 2 (Python 2, as in the official files) and 3-4 use _reconstruct,
-# protocol 5 uses _frombuffer, and bytes pickled at protocol 2 by Python 3 use
-# _codecs.encode.
-_ALLOWED_GLOBALS = {
-    ("numpy.core.multiarray", "_reconstruct"): _multiarray._reconstruct,
-    ("numpy._core.multiarray", "_reconstruct"): _multiarray._reconstruct,
-    ("numpy.core.numeric", "_frombuffer"): _numeric._frombuffer,
-    ("numpy._core.numeric", "_frombuffer"): _numeric._frombuffer,
-    ("numpy", "ndarray"): np.ndarray,
-    ("numpy", "dtype"): np.dtype,
-    ("_codecs", "encode"): codecs.encode,
-}
-
-
-class _BatchUnpickler(pickle.Unpickler):
-    """Unpickler that rebuilds NumPy arrays and plain containers, and nothing else."""
-
-    def find_class(self, module, name):
-        try:
-            return _ALLOWED_GLOBALS[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(
-                f"refusing to load {module}.{name}: a CIFAR-10 batch holds only arrays"
-            ) from None
-
-
-def _read_batch_folder(folder):
-    batches = {}
-    for name in _BATCHES:
-        file = folder / name
-        if file.is_file():
-            with open(file, "rb") as stream:
-                batches[name] = _load_batch(stream, os.fspath(file))
-    return batches
-
-
-def _read_batch_archive(path):
-    batches = {}
-    try:
-        with tarfile.open(path, "r:*") as archive:
-            # Members in archive order: a .tar.gz can only be read forwards cheaply.
-            for member in archive:
-                name = posixpath.basename(member.name)
-                if member.isfile() and name in _BATCHES and name not in batches:
-                    where = f"{os.fspath(path)}:{member.name}"
-                    batches[name] = _load_batch(archive.extractfile(member), where)
-    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise ValueError(f"Cannot read {os.fspath(path)!r} as a tar archive: {exc}") from exc
-    return batches
-
-
-def _load_batch(stream, where):
-    """Unpickle one batch and return its images ``(n, 32, 32, 3)`` and labels ``(n,)``."""
-    try:
-        batch = _BatchUnpickler(stream, encoding="bytes").load()
-    except Exception as exc:  # a damaged or hostile pickle can raise almost anything
-        raise ValueError(f"{where} is not a CIFAR-10 batch: {exc}") from exc
-    if isinstance(batch, dict):
-        # Python 2 wrote the keys as byte strings; a batch re-pickled by Python 3 has str.
-        batch = {
-            key.decode("latin-1") if isinstance(key, bytes) else key: value
-            for key, value in batch.items()
-        }
-        data, labels = batch.get("data"), np.asarray(batch.get("labels", ()))
-        if _is_batch(data, labels):
-            # Channels first in the file; copy to the (n, H, W, C) layout of skcolor.
-            images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-            return np.ascontiguousarray(images), labels.astype(np.uint8)
-    raise ValueError(
-        f"{where} is not a CIFAR-10 batch: expected a dict with 'data', a uint8 array of "
-        f"shape (n, {_PIXELS_PER_IMAGE}), and 'labels', n ints in 0-9."
-    )
-
-
-def _is_batch(data, labels):
-    return (
-        isinstance(data, np.ndarray) and data.dtype == np.uint8 and data.ndim == 2
-        and data.shape[1] == _PIXELS_PER_IMAGE
-        and labels.shape == (len(data),) and labels.dtype.kind in "ui"
-        and (labels.size == 0 or (labels.min() >= 0 and labels.max() <= 9))
-    )
-
-
-def _split_batches(batches, path):
-    missing = [name for name in _BATCHES if name not in batches]
-    if missing:
-        raise ValueError(
-            f"{os.fspath(path)!r} lacks the CIFAR-10 batch(es) {', '.join(missing)}; "
-            f"expected {_ACCEPTED_FORMS}."
-        )
-    X_train = np.concatenate([batches[name][0] for name in _TRAIN_BATCHES])
-    y_train = np.concatenate([batches[name][1] for name in _TRAIN_BATCHES])
-    X_test, y_test = batches["test_batch"]
-    return (X_train, y_train.reshape(-1, 1)), (X_test, y_test.reshape(-1, 1))
