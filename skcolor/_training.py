@@ -56,13 +56,6 @@ def make_optimizer(name, learning_rate):
     return getattr(keras.optimizers, OPTIMIZERS[name])(learning_rate=learning_rate)
 
 
-def make_optimizer(name, learning_rate):
-    """A fresh Keras optimizer of the given name and learning rate."""
-    import keras
-
-    return getattr(keras.optimizers, OPTIMIZERS[name])(learning_rate=learning_rate)
-
-
 def make_callbacks(estimator, monitor):
     """The Keras callbacks of one fit, before skcolor's training monitor.
 
