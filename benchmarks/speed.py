@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA, REPO, make_logger, markdown_table, write_json  # noqa: E402
+from _common import DATA, REPO, best_of, make_logger, markdown_table, write_json  # noqa: E402
 
 log = make_logger("speed")
 REFERENCE = "8f97ea1"
@@ -71,38 +71,19 @@ def forward_gflop(model, height, width):
     """GFLOP of one image's forward pass through the network's convolutions."""
     import keras
 
+    convolutions = [layer for layer in model.layers
+                    if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))]
+    # One probe gives every convolution's input size (the U-Net's levels).
+    probe = keras.Model(model.inputs, [layer.input for layer in convolutions])
+    input_shapes = probe.compute_output_shape((1, height, width, 1))
     total = 0
-    for layer in model.layers:
-        if not isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
-            continue
-        in_channels = layer.input.shape[-1]
-        kernel = int(np.prod(layer.kernel_size))
+    for layer, shape in zip(convolutions, input_shapes):
+        pixels = shape[1] * shape[2]
         # A Conv2DTranspose works per input pixel, a strided Conv2D per output pixel.
-        scale = 1.0
         if not isinstance(layer, keras.layers.Conv2DTranspose):
-            scale = 1 / (layer.strides[0] * layer.strides[1])
-        level = _resolution_factor(model, layer)
-        total += 2 * kernel * in_channels * layer.filters * height * width * level * scale
+            pixels /= layer.strides[0] * layer.strides[1]
+        total += 2 * int(np.prod(layer.kernel_size)) * shape[-1] * layer.filters * pixels
     return total / 1e9
-
-
-def _resolution_factor(model, layer):
-    """Pixels at the layer's input relative to the network's input (U-Net levels)."""
-    import keras
-
-    probe = keras.Model(model.inputs, layer.input)
-    shape = probe.compute_output_shape((1, 64, 64, 1))
-    return shape[1] * shape[2] / (64 * 64)
-
-
-def best_seconds(function, repeats=2):
-    function()
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def worker(data_path):
@@ -121,7 +102,7 @@ def worker(data_path):
         n_fit = len(rgb) - max(1, round(estimator.validation_fraction * len(rgb)))
         train_ips = n_fit * FIT_PARAMS["epochs"] / seconds
         gray = data[f"{key}_gray"]
-        predict_seconds = best_seconds(lambda: estimator.predict(gray))
+        predict_seconds = min(best_of(lambda: estimator.predict(gray)))
         gflop = forward_gflop(estimator.model_, size, size)
         record[f"train_ips_{size}"] = train_ips
         record[f"train_peak_fraction_{size}"] = 3 * gflop * train_ips / record["peak_gflops"]
@@ -129,7 +110,7 @@ def worker(data_path):
         record[f"predict_ips_{size}"] = len(gray) / predict_seconds
         if size == 32:
             photo = data["photo_768x512"]
-            record["photo_768x512_s"] = best_seconds(lambda: estimator.predict(photo))
+            record["photo_768x512_s"] = min(best_of(lambda: estimator.predict(photo)))
     print(MARK + json.dumps(record), flush=True)
 
 
@@ -181,11 +162,9 @@ ROWS = [  # (label, key, higher is better)
 
 
 def best_of_rounds(records):
-    best = {}
-    for _, key, higher in ROWS:
-        values = [record[key] for record in records]
-        best[key] = (max if higher else min)(values) if not key.startswith("val_loss") else values[0]
-    return best
+    """Each figure's best value over the rounds of one tree."""
+    return {key: (max if higher else min)(record[key] for record in records)
+            for _, key, higher in ROWS}
 
 
 def main(argv=None):
