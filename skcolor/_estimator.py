@@ -33,14 +33,17 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    architecture : {"unet", "unet_global", "seed"}, default="unet"
+    architecture : {"unet", "unet_global", "unet_full", "seed"}, default="unet"
         Model builder from :data:`skcolor.architectures.ARCHITECTURES` (which
         :func:`~skcolor.architectures.register_architecture` extends). ``"seed"``
         is the report's autoencoder (Conv2D stride-2 encoder, dense bottleneck,
         Conv2DTranspose decoder), built for the training images' size; ``"unet"``
-        is fully convolutional with skip connections and takes any size;
+        is fully convolutional with skip connections and takes any size; it
+        predicts color at half the input's resolution, enlarged bilinearly (a
+        quarter of the work, :func:`~skcolor.architectures.build_unet`);
         ``"unet_global"`` adds a global-context branch (the whole image's pooled
-        features fused into every position) to the U-Net.
+        features fused into every position) to the U-Net; ``"unet_full"`` is the
+        U-Net at full resolution throughout (skcolor 0.1's default).
     color_space : {"ycbcr", "lab", "rgb"}, default="ycbcr"
         What the network predicts: ``"rgb"`` regenerates all three channels;
         ``"ycbcr"`` predicts Cb and Cr and keeps the input as Y (BT.601 luma, the
@@ -51,9 +54,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     filters : tuple of int or None, default=None
         Filters per level, from full resolution down; the decoder mirrors them.
         None uses the architecture's own: (64, 128, 256) for ``"seed"`` (the
-        report's), (32, 64, 128, 256) for ``"unet"``. Training images must be a
-        multiple of ``2 ** len(filters)`` (seed) or ``2 ** (len(filters) - 1)``
-        (unet) pixels on each side.
+        report's), (32, 64, 128, 256) for the U-Nets. Training images must be a
+        multiple of ``2 ** len(filters)`` (seed, unet, unet_global) or
+        ``2 ** (len(filters) - 1)`` (unet_full) pixels on each side.
     dropout : float, default=0.2
         Dropout rate after each encoder level, in [0, 1).
     optimizer : {"adam", "rmsprop", "sgd", "adamw", "nadam"}, default="adam"

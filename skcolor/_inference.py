@@ -5,6 +5,7 @@ that the estimator's ``predict`` is one call, and other callers (benchmarks,
 future video code) can run a network the same way.
 """
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,12 +55,44 @@ class InferenceSettings:
         """The settings of a fitted ``AutoencoderColorizer``."""
         spec = ARCHITECTURES[colorizer.architecture]
         height = colorizer.input_shape_[0]
+        multiple = spec.size_multiple(spec.filters_for(colorizer.filters))
+        if height is None:
+            multiple = network_size_multiple(colorizer.model_, default=multiple)
         return cls(
             color_space=colorizer.color_space,
             fixed_size=None if height is None else tuple(colorizer.input_shape_[:2]),
             working_size=colorizer.working_size,
-            size_multiple=spec.size_multiple(spec.filters_for(colorizer.filters)),
+            size_multiple=multiple,
             quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature)
+
+
+_SIZE_MULTIPLES = weakref.WeakKeyDictionary()
+
+
+def network_size_multiple(model, *, default, limit=256):
+    """The smallest power of two that the sides of ``model``'s inputs must be multiples of.
+
+    Read from the network rather than from today's architecture: a network saved by
+    an earlier release (the full-resolution U-Net, multiples of 8) keeps the padding,
+    and so the predictions, it was made with. A side of 3 × m is a multiple of the
+    network's multiple M (a power of two) only if M divides m; Keras refuses the
+    shapes (``Concatenate``) or changes the size otherwise. ``default`` if no power
+    of two up to ``limit`` works.
+    """
+    if model not in _SIZE_MULTIPLES:
+        found, multiple = default, 1
+        while multiple <= limit:
+            side = 3 * multiple
+            try:
+                shape = model.compute_output_shape((1, side, side, 1))
+            except ValueError:
+                shape = None
+            if shape is not None and tuple(shape[1:3]) == (side, side):
+                found = multiple
+                break
+            multiple *= 2
+        _SIZE_MULTIPLES[model] = found
+    return _SIZE_MULTIPLES[model]
 
 
 def working_size_for(height, width, settings):

@@ -29,6 +29,7 @@ __all__ = [
     "build_seed",
     "build_unet",
     "build_unet_global",
+    "build_unet_full",
     "min_input_size",
 ]
 
@@ -134,6 +135,7 @@ def build_unet(
     output_channels=2,
     output_activation="sigmoid",
     global_context=False,
+    output_stride=2,
 ):
     """A fully convolutional U-Net: any input size, output the size of the input.
 
@@ -143,11 +145,20 @@ def build_unet(
     same level (skip connections), so the output keeps the input's detail. A 1×1
     convolution gives ``output_channels`` per pixel.
 
+    With ``output_stride=2`` (the default) a 3×3 stride-2 convolution first halves
+    the input, every level runs at half the input's resolution, and the 1×1
+    convolution's output is enlarged to the input's size by linear interpolation. Color needs
+    less resolution than luminance (JPEG keeps chroma at half resolution, and the
+    luminance-keeping color spaces take the fine detail from the input itself), and
+    the network does a quarter of the work: training and prediction run 2–4 times
+    faster for the same validation loss (``docs/benchmarks.md``, issue 13).
+    ``output_stride=1`` is the full-resolution U-Net of skcolor 0.1.
+
     Parameters
     ----------
     input_shape : tuple, default=(None, None, 1)
         ``(H, W, 1)``; None for any size. H and W must be multiples of
-        ``2 ** (len(filters) - 1)``.
+        ``output_stride * 2 ** (len(filters) - 1)``.
     latent_dim : None
         Ignored (the U-Net has no dense bottleneck); accepted for callers of
         earlier versions, which passed it to every builder.
@@ -164,6 +175,10 @@ def build_unet(
     global_context : bool, default=False
         Fuse the image's pooled deepest features into every position of the
         bottom level (see :func:`build_unet_global`).
+    output_stride : {2, 1}, default=2
+        The input's size over the size at which the levels run and the color is
+        predicted (then enlarged by linear interpolation); 1 for full resolution
+        throughout.
 
     Returns
     -------
@@ -173,20 +188,27 @@ def build_unet(
     import keras
     from keras import layers
 
+    if output_stride not in (1, 2):
+        raise ValueError(f"output_stride must be 1 or 2; got {output_stride!r}.")
     regularizer = _kernel_regularizer(l1, l2)
+
+    def conv_bn_relu(x, n_filters, name, suffix="", strides=1):
+        x = layers.Conv2D(
+            n_filters, 3, strides=strides, padding="same", use_bias=False,
+            kernel_regularizer=regularizer, name=f"{name}_conv{suffix}",
+        )(x)
+        x = layers.BatchNormalization(name=f"{name}_bn{suffix}")(x)
+        return layers.Activation("relu", name=f"{name}_relu{suffix}")(x)
 
     def conv_block(x, n_filters, name):
         for i in (1, 2):
-            x = layers.Conv2D(
-                n_filters, 3, padding="same", use_bias=False,
-                kernel_regularizer=regularizer, name=f"{name}_conv{i}",
-            )(x)
-            x = layers.BatchNormalization(name=f"{name}_bn{i}")(x)
-            x = layers.Activation("relu", name=f"{name}_relu{i}")(x)
+            x = conv_bn_relu(x, n_filters, name, suffix=i)
         return x
 
     inputs = keras.Input(shape=input_shape, name="gray")
     x = inputs
+    if output_stride == 2:
+        x = conv_bn_relu(x, filters[0], "stem", strides=2)
     skips = []
     for level, n_filters in enumerate(filters[:-1]):
         x = conv_block(x, n_filters, f"down{level}")
@@ -212,6 +234,12 @@ def build_unet(
         output_channels, 1, activation=output_activation, kernel_regularizer=regularizer,
         name="color",
     )(x)
+    if output_stride == 2:
+        # Linear interpolation as two standard layers: repeat each pixel, then
+        # average 2×2 neighbours (UpSampling2D's "bilinear" needs a known size, and
+        # this model takes any). Probabilities and [0, 1] channels stay so.
+        outputs = layers.UpSampling2D(2, name="color_upsample")(outputs)
+        outputs = layers.AveragePooling2D(2, strides=1, padding="same", name="color_smooth")(outputs)
     return keras.Model(inputs, outputs, name="unet")
 
 
@@ -244,7 +272,7 @@ class ArchitectureSpec:
     >>> from skcolor.architectures import ARCHITECTURES
     >>> spec = ARCHITECTURES["unet"]
     >>> spec.default_filters, spec.fully_convolutional, spec.size_multiple((32, 64, 128))
-    ((32, 64, 128, 256), True, 4)
+    ((32, 64, 128, 256), True, 8)
     """
 
     builder: object
@@ -278,7 +306,7 @@ def register_architecture(name, spec):
     >>> from skcolor.architectures import ARCHITECTURES, ArchitectureSpec, build_unet
     >>> register_architecture("unet-small", ArchitectureSpec(
     ...     build_unet, default_filters=(8, 16), fully_convolutional=True,
-    ...     size_multiple=lambda filters: 2 ** (len(filters) - 1)))
+    ...     size_multiple=lambda filters: 2 ** len(filters)))
     >>> "unet-small" in ARCHITECTURES
     True
     >>> del ARCHITECTURES["unet-small"]
@@ -324,6 +352,34 @@ def build_unet_global(input_shape=(None, None, 1), **params):
     return build_unet(input_shape, global_context=True, **params)
 
 
+def build_unet_full(input_shape=(None, None, 1), **params):
+    """The U-Net of :func:`build_unet` at full resolution throughout (``output_stride=1``).
+
+    skcolor 0.1's default network: every level runs at four times the pixels of
+    the default U-Net's, for no better validation loss (``docs/benchmarks.md``).
+    Kept to continue training networks made with it and to compare against.
+
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        ``(H, W, 1)``; H and W must be multiples of ``2 ** (len(filters) - 1)``.
+    **params
+        :func:`build_unet`'s keyword parameters but ``output_stride``.
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"unet"``.
+
+    Examples
+    --------
+    >>> model = build_unet_full(filters=(8, 16))
+    >>> model.get_layer("down0_conv1").output.shape
+    (None, None, None, 8)
+    """
+    return build_unet(input_shape, output_stride=1, **params)
+
+
 def min_input_size(architecture, *, filters):
     """Height and width that inputs of ``architecture`` must be multiples of."""
     return ARCHITECTURES[architecture].size_multiple(tuple(filters))
@@ -342,12 +398,18 @@ ARCHITECTURES = {
         build_unet,
         default_filters=(32, 64, 128, 256),
         fully_convolutional=True,
-        size_multiple=lambda filters: 2 ** (len(filters) - 1),  # pools between levels
+        size_multiple=lambda filters: 2 ** len(filters),  # the stride-2 stem, pools between levels
     ),
     "unet_global": ArchitectureSpec(
         build_unet_global,
         default_filters=(32, 64, 128, 256),
         fully_convolutional=True,
-        size_multiple=lambda filters: 2 ** (len(filters) - 1),
+        size_multiple=lambda filters: 2 ** len(filters),
+    ),
+    "unet_full": ArchitectureSpec(
+        build_unet_full,
+        default_filters=(32, 64, 128, 256),
+        fully_convolutional=True,
+        size_multiple=lambda filters: 2 ** (len(filters) - 1),  # pools between levels
     ),
 }

@@ -46,16 +46,48 @@ def test_every_architecture_maps_gray_to_the_asked_channels(name, channels):
     assert tuple(model.output.shape[1:]) == (32, 32, channels)
 
 
-def test_unet_takes_any_multiple_of_its_depth():
+@pytest.mark.parametrize("name, multiple, shapes", [
+    ("unet", 8, [(1, 16, 16, 1), (2, 40, 24, 1)]),  # stride-2 stem, then 2 poolings
+    ("unet_full", 4, [(1, 8, 8, 1), (2, 36, 20, 1)]),  # 2 poolings
+])
+def test_unet_takes_any_multiple_of_its_depth(name, multiple, shapes):
     import numpy as np
 
-    from skcolor.architectures import build_unet
+    from skcolor.architectures import min_input_size
 
-    model = build_unet(filters=(4, 8, 16))
-    for shape in [(1, 8, 8, 1), (2, 36, 20, 1)]:
+    assert min_input_size(name, filters=(4, 8, 16)) == multiple
+    model = ARCHITECTURES[name].builder((None, None, 1), filters=(4, 8, 16), output_channels=2)
+    for shape in shapes:
         assert model.predict(np.zeros(shape, np.float32), verbose=0).shape == (*shape[:3], 2)
     skips = [l for l in model.layers if l.__class__.__name__ == "Concatenate"]
     assert len(skips) == 2
+
+
+def test_the_default_unet_predicts_color_at_half_resolution():
+    import keras
+    import numpy as np
+    import skimage.data
+
+    from skcolor.architectures import build_unet, build_unet_full
+
+    half, full = build_unet(filters=(4, 8)), build_unet_full(filters=(4, 8))
+    gray = skimage.data.camera()[np.newaxis, :64, :96, np.newaxis].astype(np.float32) / 255
+    # Every level of the default runs at half the input's size; unet_full's at full size.
+    assert half.get_layer("down0_conv1")(half.get_layer("stem_relu")(
+        half.get_layer("stem_bn")(half.get_layer("stem_conv")(gray)))).shape == (1, 32, 48, 4)
+    assert full.get_layer("down0_conv1")(gray).shape == (1, 64, 96, 4)
+    # The half-resolution color is enlarged by linear interpolation: each output
+    # pixel is the mean of the 2×2 block of the repeated half-resolution pixels
+    # that starts at it (the last row and column repeat at the border).
+    color = half.predict(gray, verbose=0)[0]
+    small = keras.Model(half.input, half.get_layer("color").output).predict(gray, verbose=0)[0]
+    assert small.shape == (32, 48, 2) and color.shape == (64, 96, 2)
+    repeated = np.pad(small.repeat(2, axis=0).repeat(2, axis=1), ((0, 1), (0, 1), (0, 0)),
+                      mode="edge")
+    expected = (repeated[:-1, :-1] + repeated[1:, :-1] + repeated[:-1, 1:] + repeated[1:, 1:]) / 4
+    np.testing.assert_allclose(color, expected, atol=1e-6)
+    with pytest.raises(ValueError, match="output_stride must be 1 or 2; got 4"):
+        build_unet(output_stride=4)
 
 
 def build_tiny(input_shape, *, filters, dropout, l1, l2, output_channels, output_activation,
@@ -106,7 +138,7 @@ def test_a_tiny_architecture_registered_with_one_entry_fits_predicts_and_saves(
     model.save(tmp_path / "tiny.keras")
     loaded = AutoencoderColorizer.load(tmp_path / "tiny.keras")
     np.testing.assert_array_equal(loaded.predict(gray), model.predict(gray))
-    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'unet_global', 'tiny'"):
+    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'unet_global', 'unet_full', 'tiny'"):
         AutoencoderColorizer(architecture="huge").fit(images)
 
 

@@ -51,12 +51,13 @@ def test_trained_luminance_keeping_model_beats_the_gray_copy(cifar_train, cifar_
     from skcolor.color import gray_to_rgb
     from skcolor.metrics import dataset_psnr, luminance_psnr
 
-    model = AutoencoderColorizer(filters=(8, 16), dropout=0.0, epochs=3, batch_size=8,
+    model = AutoencoderColorizer(filters=(16, 32), dropout=0.0, epochs=3, batch_size=8,
                                  random_state=0).fit(cifar_train)
     predicted = model.predict(cifar_test_gray)
     floor = dataset_psnr(cifar_test, gray_to_rgb(cifar_test_gray))
-    # Measured here: 22.34 dB for the gray copy, +0.22 dB for this model (+0.31 dB for the
-    # training set's mean chroma everywhere); 2 epochs with dropout stayed below the floor.
+    # Measured here: 22.34 dB for the gray copy, +0.29 dB for this model (+0.31 dB for the
+    # training set's mean chroma everywhere); 2 epochs with dropout stayed below the floor,
+    # and so did filters (8, 16) once the U-Net ran at half resolution (-0.25 dB).
     assert dataset_psnr(cifar_test, predicted) > floor + 0.1
     assert luminance_psnr(cifar_test_gray, predicted) >= 35  # the gray input is kept
 

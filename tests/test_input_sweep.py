@@ -156,9 +156,9 @@ class ValidateOnly(AutoencoderColorizer):
         raise _TrainingWouldStart
 
 
-# One level, no validation split: every image size and count is trainable, so only
-# the defect under test can make fit refuse.
-ANY_SIZE = dict(filters=(8,), validation_fraction=0.0)
+# One full-resolution level, no validation split: every image size and count is
+# trainable, so only the defect under test can make fit refuse.
+ANY_SIZE = dict(architecture="unet_full", filters=(8,), validation_fraction=0.0)
 
 
 @pytest.fixture(scope="module")

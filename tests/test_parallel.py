@@ -69,10 +69,11 @@ def test_grid_search_on_cluster_matches_serial(client, cifar_train):
     assert spread.best_params_ == serial.best_params_
     for split in ("split0_test_score", "split1_test_score"):
         assert np.all(np.isfinite(serial.cv_results_[split]))
-        # Seeded fits are deterministic wherever they run (about 1e-13 dB apart when measured):
-        # a looser bound would let lost determinism pass.
+        # Seeded fits agree wherever they run: about 1e-13 dB apart for the full-resolution
+        # U-Net, 4e-6 dB for the half-resolution default (float32 sums in another order
+        # under the workers' thread counts). A lost seed moves the score by tenths of a dB.
         np.testing.assert_allclose(spread.cv_results_[split], serial.cv_results_[split],
-                                   rtol=0, atol=1e-6)
+                                   rtol=0, atol=1e-4)
 
 
 def _digest(path):
