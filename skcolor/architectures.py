@@ -152,7 +152,6 @@ def build_unet(
     luminance-keeping color spaces take the fine detail from the input itself), and
     the network does a quarter of the work: training and prediction run 2–4 times
     faster for the same validation loss (``docs/benchmarks.md``, issue 13).
-    ``output_stride=1`` is the full-resolution U-Net of skcolor 0.1.
 
     Parameters
     ----------
@@ -353,28 +352,13 @@ def build_unet_global(input_shape=(None, None, 1), **params):
 
 
 def build_unet_full(input_shape=(None, None, 1), **params):
-    """The U-Net of :func:`build_unet` at full resolution throughout (``output_stride=1``).
+    """:func:`build_unet` at full resolution throughout (``output_stride=1``).
 
-    skcolor 0.1's default network: every level runs at four times the pixels of
-    the default U-Net's, for no better validation loss (``docs/benchmarks.md``).
-    Kept to continue training networks made with it and to compare against.
+    skcolor 0.1's default: four times the work of the default U-Net for no better
+    validation loss (``docs/benchmarks.md``); kept to compare against and for the
+    networks made with it. ``params`` are :func:`build_unet`'s but ``output_stride``.
 
-    Parameters
-    ----------
-    input_shape : tuple, default=(None, None, 1)
-        ``(H, W, 1)``; H and W must be multiples of ``2 ** (len(filters) - 1)``.
-    **params
-        :func:`build_unet`'s keyword parameters but ``output_stride``.
-
-    Returns
-    -------
-    model : keras.Model
-        Named ``"unet"``.
-
-    Examples
-    --------
-    >>> model = build_unet_full(filters=(8, 16))
-    >>> model.get_layer("down0_conv1").output.shape
+    >>> build_unet_full(filters=(8, 16)).get_layer("down0_conv1").output.shape
     (None, None, None, 8)
     """
     return build_unet(input_shape, output_stride=1, **params)
