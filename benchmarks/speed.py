@@ -13,8 +13,9 @@ Each worker measures, in one process:
 - the machine's fp32 peak, as a large matmul (``2 n³`` flops per product);
 - training images/s of the default U-Net (``epochs=2``, ``batch_size=32``,
   ``random_state=0``) on CIFAR-10 at 32×32 and on 64×64 photo crops, as images ×
-  epochs over the whole ``fit`` (tracing included, as a user sees it), and the
-  validation loss after the 2 epochs;
+  epochs over the whole ``fit`` (tracing included, as a user sees it; Keras is
+  imported before, since skcolor imports it lazily in the first ``fit``), and
+  the validation loss after the 2 epochs;
 - prediction images/s at 32×32 and 64×64 (best of 2 after a warm-up);
 - seconds per 768×512 photo (scikit-image's coffee), best of 30 after a warm-up;
 - the fraction of the fp32 peak the training step reaches, from the forward
@@ -89,6 +90,7 @@ def forward_gflop(model, height, width):
 
 def worker(data_path):
     """Run every measurement with the skcolor on ``sys.path``; print one JSON line."""
+    import keras  # noqa: F401  importing Keras takes seconds; it is not training
     import skcolor
     from skcolor import AutoencoderColorizer
 
