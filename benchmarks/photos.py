@@ -4,11 +4,13 @@ Sets: ``photos-val`` (175 held-out photos: choose models here), ``photos`` (14
 USC-SIPI photos) and scikit-image's natural photos (astronaut, coffee, chelsea,
 rocket, motorcycle): report on the last two, never choose on them. For each set and
 model: dataset PSNR (MSE pooled over every pixel) of the model and of the gray copy,
-the mean per-photo gain over the gray copy and the worst photo, colorfulness
-against the true photos', luminance kept, and seconds per 768×512 photo.
+the mean per-photo gain over the gray copy, the share of photos above it and the
+worst photo, the cast on neutral pixels (``skcolor.metrics.neutral_cast``, pooled
+over the set), colorfulness against the true photos', luminance kept, and seconds
+per 768×512 photo.
 
     python benchmarks/photos.py                   # shipped models, writes records/photos.json
-    python benchmarks/photos.py --model a.keras --temperature 0.5 --working-size 96
+    python benchmarks/photos.py --model a.keras --vividness 0.5 --working-size 96
 
 Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only).
 """
@@ -54,7 +56,12 @@ def evaluate(model, photos):
     predicted = model.predict(grays)
     seconds = time.perf_counter() - start
     per_photo, sse_model, sse_gray, n_values = [], 0.0, 0.0, 0
+    cast_sums, n_neutral = np.zeros(3), 0
     for (name, rgb), gray, pred in zip(photos, grays, predicted):
+        cast = metrics.neutral_cast(rgb[np.newaxis], pred[np.newaxis])
+        if cast.n_pixels:
+            cast_sums += np.array(cast[:3]) * cast.n_pixels
+            n_neutral += cast.n_pixels
         mse_model = metrics.mean_squared_error(rgb[np.newaxis], pred[np.newaxis])
         mse_gray = metrics.mean_squared_error(rgb[np.newaxis], gray_to_rgb(gray[np.newaxis]))
         sse_model += mse_model * rgb.size
@@ -67,6 +74,7 @@ def evaluate(model, photos):
             "colorfulness": metrics.colorfulness(pred[np.newaxis]),
             "true_colorfulness": metrics.colorfulness(rgb[np.newaxis]),
             "luminance": metrics.luminance_psnr(gray[np.newaxis], pred[np.newaxis]),
+            "cast": cast.magnitude if cast.n_pixels else None,
         })
     gains = [photo["gain"] for photo in per_photo]
     worst = min(per_photo, key=lambda photo: photo["gain"])
@@ -81,6 +89,11 @@ def evaluate(model, photos):
         "colorfulness": float(np.mean([photo["colorfulness"] for photo in per_photo])),
         "true_colorfulness": float(np.mean([photo["true_colorfulness"] for photo in per_photo])),
         "luminance": float(np.mean([photo["luminance"] for photo in per_photo])),
+        # Pooled over every neutral pixel of the set, as dataset PSNR pools the errors.
+        "cast": float(cast_sums[0] / n_neutral) if n_neutral else None,
+        "cast_cb": float(cast_sums[1] / n_neutral) if n_neutral else None,
+        "cast_cr": float(cast_sums[2] / n_neutral) if n_neutral else None,
+        "neutral_share": n_neutral / (n_values / 3),
         "predict_seconds": seconds,
         "per_photo": per_photo,
     }
@@ -122,6 +135,7 @@ def summary_line(name, result):
             f"{result['photos_above_gray']}/{result['n_photos']} above gray, worst "
             f"{result['worst_photo']} {result['worst_gain']:+.2f}; colorfulness "
             f"{result['colorfulness']:.1f} / true {result['true_colorfulness']:.1f}; "
+            f"cast {result['cast']:.1f} (Cb {result['cast_cb']:+.1f}, Cr {result['cast_cr']:+.1f}); "
             f"luminance {result['luminance']:.1f} dB")
 
 
@@ -136,6 +150,7 @@ def main(argv=None):
     parser.add_argument("--sets", default="photos-val,photos,skimage")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--working-size", type=int)
+    parser.add_argument("--vividness", type=float)
     parser.add_argument("--figure", type=Path,
                         help="save gray | colorized | true for 12 photos-val photos (first model)")
     parser.add_argument("--record", type=Path, help=f"JSON record (default with no --model: {RECORD})")
@@ -155,8 +170,11 @@ def main(argv=None):
             model.set_params(temperature=args.temperature)
         if args.working_size is not None:
             model.set_params(working_size=args.working_size)
+        if args.vividness is not None:
+            model.set_params(vividness=args.vividness)
         entry = {"params": {key: model.get_params()[key] for key in
-                            ("architecture", "loss", "temperature", "working_size", "rebalance")},
+                            ("architecture", "loss", "temperature", "vividness", "working_size",
+                             "rebalance")},
                  "seconds_768x512": seconds_per_photo(model)}
         for set_name, photos in sets.items():
             entry[set_name] = evaluate(model, photos)

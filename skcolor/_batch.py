@@ -17,7 +17,7 @@ from ._inputs import Job, find_jobs
 
 __all__ = ["Job", "Outcome", "SilentProgress", "plan_jobs", "colorize_jobs", "colorize_batch",
            "split_clips", "colorize_clips",
-           "load_colorizer", "with_working_size", "record_failure", "describe_error"]
+           "load_colorizer", "with_predict_params", "record_failure", "describe_error"]
 
 
 @dataclass
@@ -135,14 +135,16 @@ def load_colorizer(path=None):
         ) from exc
 
 
-def with_working_size(colorizer, working_size):
-    """``colorizer``, or a shallow copy of it that runs at ``working_size`` if not None."""
+def with_predict_params(colorizer, predict_params):
+    """``colorizer``, or a shallow copy of it with the predict-time parameters that
+    ``predict_params`` (``working_size``, ``vividness``) sets to a value other than None."""
     import copy
 
-    if working_size is None:
+    given = {name: value for name, value in (predict_params or {}).items() if value is not None}
+    if not given:
         return colorizer
     # A shallow copy shares the network, and leaves the given colorizer as it was.
-    return copy.copy(colorizer).set_params(working_size=working_size)
+    return copy.copy(colorizer).set_params(**given)
 
 
 def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):

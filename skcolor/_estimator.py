@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _fit_setup, _training
 from ._inference import InferenceSettings, colorize
 from ._model_file import load_estimator, save_estimator
-from ._estimator_params import PARAM_TABLE, check_colorizer_params
+from ._estimator_params import PARAM_TABLE, check_colorizer_params, check_predict_params
 from ._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, seeded_globals
 from ._validation import check_image, check_images
 from .architectures import ARCHITECTURES
@@ -101,9 +101,20 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         CIFAR-10's 32×32 images (docs/benchmarks.md): such a model knows objects at
         that scale.
     temperature : float, default=0.38
-        Annealed-mean temperature for ``loss="rebalanced_crossentropy"``: 1 gives
-        the mean color (faithful, dull), towards 0 the most likely one (vivid).
+        Annealed-mean temperature for ``loss="rebalanced_crossentropy"`` at
+        ``vividness=1``: 1 gives the mean color, towards 0 the most likely one.
         Used by :meth:`predict`, so it can be tuned after fitting.
+    vividness : float, default=0.5
+        How boldly ``loss="rebalanced_crossentropy"`` colors, in [0, 1]; used by
+        :meth:`predict`, so it can be set after fitting (``set_params``,
+        ``skcolor colorize --vividness``). 0 decodes the calibrated distribution's
+        mean (the class weights of training divided out): the least-squares
+        color, which stays neutral where the gray image says little, such as
+        white walls and gray sea. 1 decodes the rebalanced distribution annealed
+        at ``temperature``: colors as saturated as the truth's, with a cast where
+        the evidence is weak. Between them, both the calibration and the
+        temperature move geometrically. Files saved before this parameter
+        existed load with 1, their decoding then.
     rebalance : float, default=0.5
         Class rebalancing strength for ``loss="rebalanced_crossentropy"``, in
         (0, 1]: the share of the uniform distribution mixed into the color
@@ -200,7 +211,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         dropout=0.2, optimizer="adam", learning_rate=1e-3, loss="mse", l1=0.0, l2=0.0,
         epochs=10, batch_size=32, validation_fraction=0.1, lr_patience=5, lr_factor=0.1**0.5,
         min_lr=5e-7, early_stopping=False, n_iter_no_change=10, working_size=64,
-        temperature=0.38, rebalance=0.5, random_state=None, verbose=0, warm_start=False,
+        temperature=0.38, vividness=0.5, rebalance=0.5, random_state=None, verbose=0, warm_start=False,
         checkpoint_path=None, callbacks=None,
     ):
         self.architecture = architecture
@@ -223,6 +234,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.working_size = working_size
         self.temperature = temperature
+        self.vividness = vividness
         self.rebalance = rebalance
         self.random_state = random_state
         self.verbose = verbose
@@ -297,6 +309,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             a list.
         """
         check_is_fitted(self)
+        check_predict_params(self)
         settings = InferenceSettings.of(self)
         if isinstance(X, list):
             images = [check_image(image, name=f"X[{i}]", channels=(1,))

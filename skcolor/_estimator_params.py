@@ -11,7 +11,7 @@ from ._training import CLASSIFICATION_LOSS, LOSSES, OPTIMIZERS
 from .architectures import ARCHITECTURES
 from .color import COLOR_SPACES
 
-__all__ = ["PARAM_TABLE", "check_colorizer_params"]
+__all__ = ["PARAM_TABLE", "PREDICT_PARAMS", "check_colorizer_params", "check_predict_params"]
 
 _INT, _FLOAT, _NONE, _BOOL = int, float, Options(None), Options(False, True)
 
@@ -41,6 +41,8 @@ PARAM_TABLE = {
                           "longest side the network sees in predict (None for full size)"),
     "temperature": Param([Interval(_FLOAT, 0, 1, closed="right")],
                          "annealed-mean temperature (rebalanced_crossentropy)"),
+    "vividness": Param([Interval(_FLOAT, 0, 1)],
+                       "0 faithful, neutral where unsure; 1 vivid (rebalanced_crossentropy)"),
     "rebalance": Param([Interval(_FLOAT, 0, 1, closed="right")],
                        "class rebalancing strength (rebalanced_crossentropy)"),
     "random_state": Param([RandomState()], "seed of initialisation, split and shuffling"),
@@ -49,6 +51,21 @@ PARAM_TABLE = {
     "checkpoint_path": Param([FilePath(".keras"), _NONE], "file saved after every epoch"),
     "callbacks": Param([KerasCallbacks(), _NONE], "extra Keras callbacks (Python only)"),
 }
+
+
+#: The parameters that act in ``predict`` only, so they can be set after fitting.
+PREDICT_PARAMS = ("working_size", "temperature", "vividness")
+
+
+def check_predict_params(colorizer):
+    """Check the parameters ``predict`` reads: they may be set after ``fit``'s check.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_colorizer_params`.
+    """
+    check_params(colorizer, {name: PARAM_TABLE[name] for name in PREDICT_PARAMS})
 
 
 def check_colorizer_params(colorizer):

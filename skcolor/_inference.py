@@ -40,7 +40,11 @@ class InferenceSettings:
     quantizer : ChromaQuantizer or None
         Decodes per-pixel chroma classes; None for regression outputs.
     temperature : float
-        Annealed-mean temperature of the quantizer's decoding.
+        Annealed-mean temperature of the quantizer's decoding at full vividness.
+    vividness : float
+        From 0, the calibrated mean (the least-squares color, neutral where the
+        evidence is weak), to 1, the rebalanced distribution annealed at
+        ``temperature`` (vivid); see :meth:`decoding`.
     """
 
     color_space: str
@@ -49,6 +53,7 @@ class InferenceSettings:
     size_multiple: int
     quantizer: object = None
     temperature: float = 0.38
+    vividness: float = 1.0
 
     @classmethod
     def of(cls, colorizer):
@@ -63,7 +68,17 @@ class InferenceSettings:
             fixed_size=None if height is None else tuple(colorizer.input_shape_[:2]),
             working_size=colorizer.working_size,
             size_multiple=multiple,
-            quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature)
+            quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature,
+            vividness=colorizer.vividness)
+
+    def decoding(self):
+        """``(temperature, calibration)`` of the quantizer's decoding at this vividness.
+
+        Both move geometrically between the ends, so that vividness 1 is exactly
+        the rebalanced distribution at ``temperature`` and 0 exactly the
+        calibrated mean, and each step between them changes the colors about equally.
+        """
+        return self.temperature ** self.vividness, 1.0 - self.vividness
 
 
 _SIZE_MULTIPLES = weakref.WeakKeyDictionary()
@@ -136,7 +151,8 @@ def predict_color(model, gray, settings):
         network_input = np.pad(network_input, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
     outputs = np.asarray(model.predict_on_batch(network_input))[:, :height, :width]
     if settings.quantizer is not None:
-        return settings.quantizer.decode(outputs, settings.temperature)
+        temperature, calibration = settings.decoding()
+        return settings.quantizer.decode(outputs, temperature, calibration=calibration)
     return outputs
 
 

@@ -84,7 +84,9 @@ def load_estimator(cls, path, *, check_params):
 
     path = Path(path)
     record = read_model_record(path, cls._get_param_names())
-    params = _current_params(record["params"])
+    # Files saved before ``vividness`` existed decoded the rebalanced distribution,
+    # which vividness 1 is: they keep their output.
+    params = {"vividness": 1.0, **_current_params(record["params"])}
     estimator = cls(**params)
     check_params(estimator)  # before Keras reads anything
     try:

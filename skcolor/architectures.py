@@ -229,16 +229,20 @@ def build_unet(
         )(x)
         x = layers.Concatenate(name=f"skip{level}")([x, skips[level]])
         x = conv_block(x, filters[level], f"dec{level}")
+    # The output layers compute in float32 under any mixed-precision policy (Keras'
+    # advice): softmax probabilities of hundreds of classes need more than bfloat16's
+    # 8 bits. Under the default float32 policy this changes nothing.
     outputs = layers.Conv2D(
         output_channels, 1, activation=output_activation, kernel_regularizer=regularizer,
-        name="color",
+        name="color", dtype="float32",
     )(x)
     if output_stride == 2:
         # Linear interpolation as two standard layers: repeat each pixel, then
         # average 2×2 neighbours (UpSampling2D's "bilinear" needs a known size, and
         # this model takes any). Probabilities and [0, 1] channels stay so.
-        outputs = layers.UpSampling2D(2, name="color_upsample")(outputs)
-        outputs = layers.AveragePooling2D(2, strides=1, padding="same", name="color_smooth")(outputs)
+        outputs = layers.UpSampling2D(2, name="color_upsample", dtype="float32")(outputs)
+        outputs = layers.AveragePooling2D(2, strides=1, padding="same", name="color_smooth",
+                                          dtype="float32")(outputs)
     return keras.Model(inputs, outputs, name="unet")
 
 

@@ -305,16 +305,34 @@ class ChromaQuantizer:
             classes[unseen] = np.argmin(distances, axis=1)
         return classes, self.weights_[classes]
 
-    def decode(self, probabilities, temperature):
-        """Annealed-mean chroma ``(..., 2)`` of class probabilities ``(..., n_classes)``."""
+    def decode(self, probabilities, temperature, *, calibration=0.0):
+        """Annealed-mean chroma ``(..., 2)`` of class probabilities ``(..., n_classes)``.
+
+        Parameters
+        ----------
+        probabilities : array-like of shape (..., n_classes)
+            A network's per-pixel class probabilities.
+        temperature : float
+            In (0, 1]: 1 takes the mean of the distribution, towards 0 its mode.
+        calibration : float, default=0
+            In [0, 1]: the distribution is divided by ``weights_ ** calibration``
+            (and renormalised) before annealing. A network trained with weighted
+            cross-entropy learns roughly ``p(c | x) · w(c)``, which favours the
+            rare saturated classes; ``calibration=1`` undoes the weights (the
+            calibrated distribution, whose mean is the least-squares color), 0
+            keeps them (the vivid one).
+        """
         probabilities = np.asarray(probabilities, dtype=np.float32)
-        if temperature == 1:
+        if temperature == 1 and calibration == 0:
             annealed = probabilities
         else:
             # In place on one buffer: the (..., n_classes) arrays are the big ones.
             annealed = np.maximum(probabilities, np.float32(1e-12))
             np.log(annealed, out=annealed)
-            annealed *= np.float32(1.0 / temperature)
+            if calibration:
+                annealed -= np.float32(calibration) * np.log(self.weights_)
+            if temperature != 1:
+                annealed *= np.float32(1.0 / temperature)
             annealed -= annealed.max(axis=-1, keepdims=True)
             np.exp(annealed, out=annealed)
         # Normalise after projecting onto the 2 chroma channels, not before.

@@ -7,6 +7,7 @@ follow DESIGN §6 and are used everywhere skcolor reports a number.
 """
 
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.metrics import make_scorer
@@ -22,6 +23,8 @@ __all__ = [
     "ssim",
     "colorfulness",
     "luminance_psnr",
+    "neutral_cast",
+    "NeutralCast",
     "colorization_scores",
     "flicker",
     "still_flicker",
@@ -218,6 +221,76 @@ def luminance_psnr(gray, rgb):
             f"and {rgb.shape}."
         )
     return psnr(as_float32(gray), rgb_to_gray(as_float32(rgb)))
+
+
+class NeutralCast(NamedTuple):
+    """What :func:`neutral_cast` measures, on the 0-255 chroma scale."""
+
+    #: Mean magnitude ``sqrt(Cb² + Cr²)`` of the predicted chroma on neutral pixels.
+    magnitude: float
+    #: Mean signed predicted Cb there (negative is yellow, positive blue).
+    cb: float
+    #: Mean signed predicted Cr there (positive is red, negative green).
+    cr: float
+    #: Number of neutral pixels the means are over (0 gives NaN means).
+    n_pixels: int
+
+
+def neutral_cast(y_true, y_pred, *, tol=6):
+    """The color a colorizer paints where the truth is neutral: a cast, such as sepia.
+
+    On the pixels whose true chroma is within ``tol`` of neutral (both BT.601 Cb
+    and Cr, on the 0-255 scale centred at 0: white walls, gray sea, black coats;
+    about a quarter of a typical photo), the mean magnitude of the predicted
+    chroma and its mean signed Cb and Cr, pooled over every such pixel of the
+    batch. 0 is a colorizer that keeps neutrals neutral; a sepia wash scores
+    13-15 with Cb ≈ -7…-10 and Cr ≈ +7…+9. PSNR hides a cast that covers a
+    quarter of the picture; this figure does not.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n, H, W, 3)
+        True and colorized RGB images, uint8 or float in [0, 1].
+    tol : float, default=6
+        Largest absolute true Cb and Cr, on the 0-255 scale, of a neutral pixel.
+
+    Returns
+    -------
+    cast : NeutralCast
+        ``(magnitude, cb, cr, n_pixels)``; the means are NaN if no pixel is neutral.
+        ``n_pixels`` lets casts of batches of different sizes be pooled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage.data import astronaut
+    >>> from skcolor.color import gray_to_rgb, rgb_to_gray
+    >>> photo = astronaut()[None]
+    >>> gray_copy = gray_to_rgb(rgb_to_gray(photo))
+    >>> round(neutral_cast(photo, gray_copy).magnitude, 3)  # gray paints no color
+    0.0
+    >>> tinted = np.clip(gray_copy.astype(int) + [12, 0, -12], 0, 255)  # a warm wash
+    >>> cast = neutral_cast(photo, tinted.astype(np.uint8))
+    >>> round(cast.magnitude, 1), cast.cb < 0 < cast.cr
+    (9.2, True)
+    """
+    from .color import rgb_to_ycbcr
+
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
+        raise TypeError(f"tol must be a real number of 0-255 chroma levels; got {type(tol).__name__}.")
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a finite number >= 0 of 0-255 chroma levels; got {tol!r}.")
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    if y_true.shape[-1] != 3:
+        raise ValueError(f"neutral_cast needs RGB images (n, H, W, 3); got shape {y_true.shape}.")
+    true_chroma = (rgb_to_ycbcr(y_true)[..., 1:].astype(np.float64) - 0.5) * 255.0
+    neutral = np.all(np.abs(true_chroma) <= tol, axis=-1)
+    n_pixels = int(neutral.sum())
+    if n_pixels == 0:
+        return NeutralCast(float("nan"), float("nan"), float("nan"), 0)
+    chroma = (rgb_to_ycbcr(y_pred)[neutral][:, 1:].astype(np.float64) - 0.5) * 255.0
+    return NeutralCast(float(np.mean(np.hypot(chroma[:, 0], chroma[:, 1]))),
+                       float(np.mean(chroma[:, 0])), float(np.mean(chroma[:, 1])), n_pixels)
 
 
 def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):

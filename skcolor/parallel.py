@@ -17,7 +17,9 @@ import threading
 from pathlib import Path
 
 from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan_jobs
-from ._batch import Job, record_failure, split_clips, with_working_size
+from ._batch import Job, record_failure, split_clips, with_predict_params
+from ._estimator import AutoencoderColorizer
+from ._estimator_params import check_predict_params
 from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
@@ -39,7 +41,7 @@ def distributed_module():
 
 
 def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, batch_size=8,
-                   working_size=None, files_per_task=_DEFAULT_FILES_PER_TASK):
+                   working_size=None, vividness=None, files_per_task=_DEFAULT_FILES_PER_TASK):
     """Colorize image files, folders and glob patterns on the workers of a Dask cluster.
 
     The Python form of ``skcolor colorize INPUT... -o OUT_DIR --scheduler ADDRESS``:
@@ -71,6 +73,9 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     working_size : int, default=None
         Longest side at which the network looks at each photo; None keeps the
         model's own ``working_size``.
+    vividness : float, default=None
+        How boldly a chroma-class model colors, in [0, 1] (see
+        :class:`~skcolor.AutoencoderColorizer`); None keeps the model's own.
     files_per_task : int, default=64
         Most files handed to a worker at once.
 
@@ -108,6 +113,9 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     >>> outcome.written, outcome.failed  # doctest: +SKIP
     (1250, [('scans/1950/torn.jpg', 'cannot identify image file')])
     """
+    predict_params = {"working_size": working_size, "vividness": vividness}
+    check_predict_params(AutoencoderColorizer(
+        **{name: value for name, value in predict_params.items() if value is not None}))
     distributed = distributed_module()
     if client is None:
         try:
@@ -129,13 +137,14 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
                                  overwrite=overwrite)
     if todo:
         colorize_jobs_on_cluster(
-            client, todo, outcome, model=model, working_size=working_size,
+            client, todo, outcome, model=model,
+            predict_params=predict_params,
             batch_size=batch_size, overwrite=overwrite, files_per_task=files_per_task,
         )
     return outcome
 
 
-def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batch_size,
+def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, batch_size,
                              overwrite, files_per_task=_DEFAULT_FILES_PER_TASK, progress=None):
     """Colorize ``jobs`` on ``client``'s workers; record the results in ``outcome``.
 
@@ -170,7 +179,8 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, working_size, batc
     # Options bound here (Client.map has a batch_size of its own); the model's
     # future goes as an argument, which Dask replaces by its value on the worker.
     colorize_share = functools.partial(
-        _colorize_share, working_size=working_size, batch_size=batch_size, overwrite=overwrite
+        _colorize_share, predict_params=predict_params, batch_size=batch_size,
+        overwrite=overwrite,
     )
     futures = client.map(colorize_share, shares, [model_spec] * len(shares), pure=False)
     share_of = dict(zip(futures, shares))
@@ -223,12 +233,12 @@ def _model_spec(client, model):
     )
 
 
-def _colorize_share(jobs, model_spec, *, working_size, batch_size, overwrite):
+def _colorize_share(jobs, model_spec, *, predict_params, batch_size, overwrite):
     """Run on a worker: colorize ``jobs`` with the local code."""
     outcome = Outcome()
 
     def load():
-        return with_working_size(_worker_colorizer(model_spec), working_size)
+        return with_predict_params(_worker_colorizer(model_spec), predict_params)
 
     colorize_jobs(load, jobs, outcome, batch_size=batch_size, overwrite=overwrite)
     return outcome

@@ -287,3 +287,23 @@ def test_help_describes_each_command(capsys, command, expected):
 def test_parse_parameter(text, sequence, expected):
     value = parse_parameter(text, sequence=sequence)
     assert value == expected and type(value) is type(expected)
+
+
+def test_colorize_vividness_sets_how_boldly_the_shipped_model_colors(data_dir, tmp_path, capsys):
+    from skcolor.io import write_image
+    from skcolor.metrics import neutral_cast
+
+    photo = read_image(data_dir / "photos" / "bsds500_102062.jpg")
+    write_image(tmp_path / "photo.png", rgb_to_gray(photo[None])[0])
+    casts = {}
+    for vividness in ("0", "1"):
+        status, _, err = run_main(capsys, "colorize", tmp_path / "photo.png",
+                                  "-o", tmp_path / vividness, "--vividness", vividness)
+        assert status == 0, err
+        colored = read_image(tmp_path / vividness / "photo.png")
+        casts[vividness] = neutral_cast(photo[None], colored[None]).magnitude
+    assert casts["0"] < casts["1"]
+
+    status, _, err = run_main(capsys, "colorize", tmp_path / "photo.png", "-o", tmp_path / "x",
+                              "--vividness", "1.5")
+    assert status == 2 and "--vividness: must be from 0 to 1; got 1.5" in err

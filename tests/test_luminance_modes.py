@@ -116,12 +116,12 @@ def test_chroma_quantizer_on_real_chroma(cifar_train):
 
 
 def test_lower_temperature_gives_more_vivid_colors(classes_model, cifar_test_gray):
-    temperature = classes_model.temperature  # the fixture is shared: put it back
+    params = classes_model.get_params()  # the fixture is shared: put them back
     try:
-        vivid = classes_model.set_params(temperature=0.2).predict(cifar_test_gray)
+        vivid = classes_model.set_params(temperature=0.2, vividness=1.0).predict(cifar_test_gray)
         mean = classes_model.set_params(temperature=1.0).predict(cifar_test_gray)
     finally:
-        classes_model.set_params(temperature=temperature)
+        classes_model.set_params(**params)
     assert metrics.colorfulness(vivid) > metrics.colorfulness(mean)
     assert metrics.luminance_psnr(cifar_test_gray, vivid) >= 35
 
@@ -136,3 +136,75 @@ def test_chroma_classes_model_survives_save_and_load(classes_model, cifar_test_g
 def test_unet_has_no_encoder_decoder_split(chroma_model):
     with pytest.raises(AttributeError, match="no separate encoder"):
         chroma_model.encoder_
+
+
+def test_calibration_divides_the_class_weights_out():
+    """Three classes on a line of Cb; hand-computed means of p and of p / w."""
+    quantizer = ChromaQuantizer(grid=4, rebalance=0.5)
+    quantizer.cells_ = np.array([1 * 4 + 1, 2 * 4 + 1, 3 * 4 + 1])  # Cb 0.375, 0.625, 0.875
+    quantizer._index_cells()
+    quantizer.weights_ = np.array([0.5, 1.0, 4.0], dtype=np.float32)  # the rare class weighs most
+    p = np.array([[0.5, 0.3, 0.2]], dtype=np.float32)
+    cb = quantizer.centers_[:, 0]
+    rebalanced = quantizer.decode(p, 1.0)
+    calibrated = quantizer.decode(p, 1.0, calibration=1.0)
+    half = quantizer.decode(p, 1.0, calibration=0.5)
+    np.testing.assert_allclose(rebalanced[0, 0], p[0] @ cb, rtol=1e-6)
+    q = p[0] / quantizer.weights_
+    np.testing.assert_allclose(calibrated[0, 0], q @ cb / q.sum(), rtol=1e-6)
+    r = p[0] / np.sqrt(quantizer.weights_)
+    np.testing.assert_allclose(half[0, 0], r @ cb / r.sum(), rtol=1e-6)
+    assert calibrated[0, 0] < half[0, 0] < rebalanced[0, 0]  # away from the heavy class
+    # The temperature acts after the calibration: at T -> 0, the mode of p / w (class 0).
+    np.testing.assert_allclose(quantizer.decode(p, 0.01, calibration=1.0)[0, 0], cb[0], atol=1e-4)
+
+
+def test_vividness_moves_between_the_calibrated_mean_and_the_annealed_rebalanced_mode(
+        classes_model, cifar_test_gray):
+    from skcolor._inference import InferenceSettings
+
+    params = classes_model.get_params()  # the fixture is shared: put them back
+    quantizer = classes_model.chroma_quantizer_
+    network_out = classes_model.model_.predict_on_batch(cifar_test_gray[:8] / np.float32(255))
+    try:
+        for vividness, temperature, calibration in ((1.0, 0.38, 0.0), (0.0, 1.0, 1.0),
+                                                    (0.5, 0.38 ** 0.5, 0.5)):
+            model = classes_model.set_params(vividness=vividness, temperature=0.38)
+            assert InferenceSettings.of(model).decoding() == pytest.approx((temperature, calibration))
+            chroma = quantizer.decode(network_out, temperature, calibration=calibration)
+            expected = ycbcr_to_rgb(cifar_test_gray[:8] / np.float32(255), chroma)
+            np.testing.assert_allclose(model.predict(cifar_test_gray[:8] / np.float32(255)),
+                                       expected, atol=1e-6)
+        with pytest.raises(ValueError, match="'vividness' parameter"):
+            classes_model.set_params(vividness=1.5).predict(cifar_test_gray[:1])
+    finally:
+        classes_model.set_params(**params)
+
+
+def test_files_saved_before_vividness_load_with_their_decoding(classes_model, cifar_test_gray,
+                                                                tmp_path):
+    import json
+    import zipfile
+
+    from skcolor._model_file import _PARAMS_ENTRY
+
+    saved = tmp_path / "new.keras"
+    classes_model.save(saved, include_optimizer=False)
+    old = tmp_path / "old.keras"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(old, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == _PARAMS_ENTRY:
+                record = json.loads(data)
+                del record["params"]["vividness"]
+                data = json.dumps(record)
+            target.writestr(name, data)
+    loaded = AutoencoderColorizer.load(old)
+    assert loaded.vividness == 1.0 and AutoencoderColorizer.load(saved).vividness == 0.5
+    params = classes_model.get_params()
+    try:
+        np.testing.assert_array_equal(
+            loaded.predict(cifar_test_gray),
+            classes_model.set_params(vividness=1.0).predict(cifar_test_gray))
+    finally:
+        classes_model.set_params(**params)

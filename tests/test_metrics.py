@@ -93,3 +93,47 @@ def test_colorization_scores_gathers_every_figure(pair):
         "colorfulness": metrics.colorfulness(pred),
         "luminance_psnr": metrics.luminance_psnr(rgb_to_gray(true), pred),
     }
+
+
+def test_neutral_cast_matches_a_hand_computation():
+    # Two neutral pixels (white, mid-gray), one saturated red; the red one is left out.
+    y_true = np.array([[[[255, 255, 255], [128, 128, 128], [255, 0, 0]]]], dtype=np.uint8)
+    y_pred = np.array([[[[255, 240, 200], [128, 128, 128], [0, 0, 255]]]], dtype=np.uint8)
+    # BT.601: Cb = 0.564 (B - Y), Cr = 0.713 (R - Y), on 0-255.
+    luma = 0.299 * 255 + 0.587 * 240 + 0.114 * 200
+    cb, cr = 0.5 / 0.886 * (200 - luma), 0.5 / 0.701 * (255 - luma)
+    cast = metrics.neutral_cast(y_true, y_pred)
+    assert cast.n_pixels == 2
+    np.testing.assert_allclose(cast.magnitude, np.hypot(cb, cr) / 2, rtol=1e-5)
+    np.testing.assert_allclose([cast.cb, cast.cr], [cb / 2, cr / 2], rtol=1e-5)
+
+
+def test_neutral_cast_is_zero_for_gray_and_the_size_of_a_uniform_tint(data_dir):
+    from skcolor.color import rgb_to_ycbcr, ycbcr_to_rgb
+    from skcolor.io import read_image
+
+    photo = read_image(data_dir / "photos" / "4.1.06.png")[np.newaxis]
+    gray = gray_to_rgb(rgb_to_gray(photo))
+    assert metrics.neutral_cast(photo, gray).magnitude == pytest.approx(0, abs=1e-3)
+    # A tint of (Cb, Cr) = (-3, +4) on a mid-gray image: magnitude 5.
+    ycbcr = rgb_to_ycbcr(np.full((1, 8, 8, 3), 0.5, np.float32))
+    tinted = ycbcr_to_rgb(ycbcr[..., :1], ycbcr[..., 1:] + np.float32([-3, 4]) / 255)
+    cast = metrics.neutral_cast(np.full((1, 8, 8, 3), 0.5, np.float32), tinted)
+    assert (cast.magnitude, cast.cb, cast.cr) == pytest.approx((5, -3, 4), abs=1e-3)
+    assert cast.n_pixels == 64
+
+
+def test_neutral_cast_tolerance_and_errors():
+    saturated = np.zeros((1, 4, 4, 3), np.uint8)
+    saturated[..., 0] = 255
+    empty = metrics.neutral_cast(saturated, saturated)
+    assert empty.n_pixels == 0 and np.isnan(empty.magnitude)
+    assert metrics.neutral_cast(saturated, saturated, tol=200).n_pixels == 16
+    with pytest.raises(ValueError, match="tol"):
+        metrics.neutral_cast(saturated, saturated, tol=-1)
+    with pytest.raises(TypeError, match="tol"):
+        metrics.neutral_cast(saturated, saturated, tol="6")
+    with pytest.raises(ValueError, match="RGB"):
+        metrics.neutral_cast(saturated[..., :1], saturated[..., :1])
+    with pytest.raises(ValueError, match="shape"):
+        metrics.neutral_cast(saturated, saturated[:, :2])

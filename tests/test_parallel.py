@@ -123,6 +123,11 @@ def test_colorize_files_on_cluster(client, photo_folder, tmp_path):
     assert again.written == 0
     assert sorted(job.target.relative_to(out) for job in again.skipped) == good
 
+    # Predict-time parameters reach the workers' copies of the model.
+    calm = tmp_path / "calm"
+    assert colorize_files(photo_folder, calm, client=client, vividness=0.0).written == 4
+    assert any(not np.array_equal(read_image(out / path), read_image(calm / path)) for path in good)
+
 
 def test_colorize_command_with_scheduler(client, photo_folder, tmp_path):
     out = tmp_path / "colored"
@@ -138,6 +143,12 @@ def test_colorize_command_with_scheduler(client, photo_folder, tmp_path):
 
 def test_colorize_files_needs_a_client(photo_folder, tmp_path):
     from skcolor.parallel import colorize_files
+
+    # Its parameters are checked first, as the estimator checks them.
+    with pytest.raises(ValueError, match="'vividness' parameter of AutoencoderColorizer"):
+        colorize_files(photo_folder, tmp_path / "out", vividness=1.5)
+    with pytest.raises(TypeError, match="'working_size' parameter"):
+        colorize_files(photo_folder, tmp_path / "out", working_size="64")
 
     with pytest.raises(ValueError, match="needs a Dask cluster"):
         colorize_files(photo_folder, tmp_path / "out")

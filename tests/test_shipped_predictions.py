@@ -1,9 +1,9 @@
-"""The shipped model's predictions on a fixed batch stay bit-identical.
+"""The shipped model's predictions on a fixed batch stay as they were recorded.
 
-``shipped_predictions.npz`` was recorded with the code of commit 8f97ea1, before the
-package's insides were reorganised (issue 12) and before the shipped file was
-re-saved with its true parameters: any change to inference (working size,
-padding, strip recombination, color conversion) or to the saved model shows here.
+Any change to inference (working size, padding, strip recombination, color
+conversion, decoding) or to the saved model shows here. uint8 outputs must match
+exactly; float32 outputs within 1e-6, since TensorFlow's kernels round differently
+on different CPUs (AVX2, AVX-512, ARM) by a few units in the last place.
 Regenerate only on purpose: ``PYTHONPATH=$PWD python tests/test_shipped_predictions.py``.
 """
 
@@ -52,7 +52,7 @@ def _shipped():
     return AutoencoderColorizer.load(PRETRAINED_MODELS["cifar10"])
 
 
-def test_shipped_model_predictions_are_bit_identical_to_the_record():
+def test_shipped_model_predictions_match_the_record():
     recorded = np.load(RECORD)
     now = predictions(_shipped())
     assert sorted(now) == sorted(recorded.files)
@@ -60,8 +60,11 @@ def test_shipped_model_predictions_are_bit_identical_to_the_record():
         expected = recorded[name]
         assert predicted.dtype == expected.dtype, name
         assert predicted.shape == expected.shape, name
-        differ = int(np.count_nonzero(predicted != expected))
-        assert differ == 0, f"{name}: {differ} of {predicted.size} values differ"
+        if predicted.dtype == np.uint8:
+            differ = int(np.count_nonzero(predicted != expected))
+            assert differ == 0, f"{name}: {differ} of {predicted.size} values differ"
+        else:
+            np.testing.assert_allclose(predicted, expected, rtol=0, atol=1e-6, err_msg=name)
 
 
 if __name__ == "__main__":

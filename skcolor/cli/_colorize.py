@@ -7,13 +7,14 @@ module parses, reports and turns errors into messages and exit codes.
 import os
 from pathlib import Path
 
-from .._batch import colorize_jobs, describe_error, plan_jobs, with_working_size
+from .._batch import colorize_jobs, describe_error, plan_jobs, with_predict_params
 from ._common import (
     CommandError,
     Progress,
     UsageError,
     add_model_argument,
     check_model_path,
+    fraction,
     int_at_least,
     load_colorizer,
     positive_int,
@@ -91,6 +92,11 @@ def add_arguments(parser):
              "model's own working_size)",
     )
     parser.add_argument(
+        "--vividness", type=fraction, metavar="V",
+        help="how boldly to color, from 0 (faithful: neutral where unsure, no cast) to 1 "
+             "(vivid, as saturated as real photos) (default: the model's own vividness)",
+    )
+    parser.add_argument(
         "--scheduler", metavar="ADDRESS",
         help="colorize on the workers of the Dask cluster whose scheduler is at ADDRESS, "
              "such as tcp://host:8786 (default: in this process)",
@@ -118,7 +124,7 @@ def run(args):
         with _connect(args.scheduler) as client:
             try:
                 colorize_jobs_on_cluster(
-                    client, todo, outcome, model=args.model, working_size=args.working_size,
+                    client, todo, outcome, model=args.model, predict_params=_predict_params(args),
                     batch_size=args.batch_size, overwrite=args.overwrite, progress=progress,
                 )
             except (FileNotFoundError, ValueError) as exc:  # the workers' model
@@ -152,8 +158,12 @@ def _check_output_folder(outdir):
         ) from exc
 
 
+def _predict_params(args):
+    return {"working_size": args.working_size, "vividness": args.vividness}
+
+
 def _load_colorizer(args):
-    return with_working_size(load_colorizer(args.model), args.working_size)
+    return with_predict_params(load_colorizer(args.model), _predict_params(args))
 
 
 def _connect(address, *, timeout=30):

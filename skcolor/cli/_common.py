@@ -52,6 +52,20 @@ def int_at_least(minimum):
 positive_int = int_at_least(1)
 
 
+def fraction(text):
+    """An argparse ``type`` accepting a number in [0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1; got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1; got {text}")
+    return value
+
+
+fraction.__name__ = "number from 0 to 1"
+
+
 def add_model_argument(parser):
     """Declare ``--model PATH`` (default: the shipped model) on a subparser."""
     parser.add_argument(
