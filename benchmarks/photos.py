@@ -34,6 +34,11 @@ from skcolor.io import read_image  # noqa: E402
 
 DATA = Path(os.environ.get("SKCOLOR_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
 SKIMAGE_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "motorcycle")
+#: The clips of people in ``video/``: each is a set of its own (``clip:NAME``), of every
+#: ``CLIP_STEP``-th frame, the frames colorized one by one as photos.
+PEOPLE_CLIPS = ("again.mkv", "book.mkv", "school.mkv", "sister.mkv",
+                "one-by-one-person-detection.mp4")
+CLIP_STEP = 5
 RECORD = Path(__file__).resolve().parent / "records" / "photos.json"
 
 
@@ -41,12 +46,33 @@ def load_set(name):
     """``[(photo name, uint8 RGB array)]`` of one evaluation set."""
     from skcolor._photo_crops import list_photos
 
+    if name.startswith("clip:"):
+        return clip_frames(DATA / "video" / name[len("clip:"):])
     if name == "skimage":
         from skimage import data
 
         return [(photo, data.stereo_motorcycle()[0] if photo == "motorcycle" else getattr(data, photo)())
                 for photo in SKIMAGE_PHOTOS]
     return [(file.name, read_image(file)) for file in list_photos(DATA / name)]
+
+
+def clip_frames(path, step=CLIP_STEP):
+    """``[(frame name, uint8 RGB frame)]`` of every ``step``-th frame of a video file."""
+    import cv2
+
+    capture = cv2.VideoCapture(os.fspath(path))
+    frames, index = [], 0
+    try:
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            if index % step == 0:
+                frames.append((f"{path.name}#{index}", cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)))
+            index += 1
+    finally:
+        capture.release()
+    return frames
 
 
 def evaluate(model, photos):
@@ -147,7 +173,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append",
                         help="a .keras file (repeatable); default: the shipped models")
-    parser.add_argument("--sets", default="photos-val,photos,skimage")
+    parser.add_argument("--sets", default="photos-val,photos,skimage,people-clips",
+                        help="comma-separated: photos-val, photos, skimage, people-clips (each "
+                             "of PEOPLE_CLIPS as a set clip:NAME), clip:NAME")
     parser.add_argument("--temperature", type=float)
     parser.add_argument("--working-size", type=int)
     parser.add_argument("--vividness", type=float)
@@ -163,7 +191,10 @@ def main(argv=None):
     else:
         models = {name: load_pretrained(name) for name in ("photos", "cifar10")}
     record_path = args.record or (None if args.model else RECORD)
-    sets = {name: load_set(name) for name in args.sets.split(",")}
+    names = [name for given in args.sets.split(",")
+             for name in ([f"clip:{clip}" for clip in PEOPLE_CLIPS] if given == "people-clips"
+                          else [given])]
+    sets = {name: load_set(name) for name in names}
     record = {"machine": machine_info(), "load_average_before": load_average(), "models": {}}
     for model_name, model in models.items():
         if args.temperature is not None:

@@ -143,6 +143,55 @@ def test_demo_writes_its_images_and_comparison(tmp_path):
         assert name in result.stdout
     assert read_image(out / "comparison.png").shape[0] > 400
     assert "PSNR" in result.stdout and str(out / "comparison.png") in result.stdout
+    # Only the command's own lines: none of TensorFlow's native start-up log
+    # (``E0000 ... failed call to cuInit`` on a machine without a GPU).
+    assert result.stderr == "", result.stderr
+    assert result.stdout.startswith("Colorized 4 photos")
+
+
+NATIVE_LOG_WRITER = """
+import os, sys
+from skcolor.cli._native_logs import native_logs_filtered
+with native_logs_filtered():
+    os.write(2, b"E0000 00:00:1796470841.591186    3001 cuda_platform.cc:52] failed call to cuInit\\n")
+    os.write(2, b"a native line of its own\\n")
+    print("python's own line", file=sys.stderr)
+    os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are "
+                b"written to STDERR\\nI0000 00:00:1.2 77 port.cc:153] oneDNN\\npartial")
+print("after", file=sys.stderr)
+"""
+
+
+def test_native_log_lines_are_dropped_and_the_rest_kept():
+    result = subprocess.run([sys.executable, "-c", NATIVE_LOG_WRITER], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stderr.splitlines()) == sorted(
+        ["a native line of its own", "python's own line", "partialafter"])
+
+
+COMMAND_WITH_NATIVE_LOG = """
+import os, sys
+from skcolor.cli import _colorize, main
+
+def run(args):  # a command whose native code logs, as TensorFlow's does
+    os.write(2, b"E0000 00:00:1796470841.591186    3001 cuda_platform.cc:52] failed call\\n")
+    print("skcolor colorize: done", file=sys.stderr)
+    return 0
+
+_colorize.run = run
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_the_command_line_hides_native_logs_unless_verbose(verbose):
+    args = ["--verbose"] * verbose + ["colorize", "photo.png", "-o", "out"]
+    result = subprocess.run([sys.executable, "-c", COMMAND_WITH_NATIVE_LOG, *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert ("failed call" in result.stderr) == verbose
+    assert "skcolor colorize: done" in result.stderr
 
 
 # In-process checks of the pieces the subprocess runs rely on (no TensorFlow).

@@ -12,12 +12,14 @@ as an unusable ``--model``; 130 when interrupted.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 
 from .. import __version__
 from . import _colorize, _compare, _demo, _evaluate, _train
 from ._common import CommandError, UsageError
+from ._native_logs import native_logs_filtered
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -34,6 +36,11 @@ def build_parser():
                "First time? Try 'skcolor demo'.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--verbose", dest="native_logs", action="store_true",
+        help="also show TensorFlow's own log lines (hidden by default: they are start-up "
+             "notes, such as that this machine has no GPU, not errors)",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for command in COMMANDS:
         subparser = subparsers.add_parser(
@@ -63,16 +70,21 @@ def main(argv=None):
         with status 2 directly (``SystemExit``), as argparse does.
     """
     args = build_parser().parse_args(argv)
-    # TensorFlow's start-up notes are noise on a command line; users who want
-    # them can set TF_CPP_MIN_LOG_LEVEL themselves.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        return args.command.run(args)
-    except UsageError as exc:
-        args.parser.error(str(exc))  # prints the usage; exits with status 2
-    except CommandError as exc:
-        print(f"skcolor {args.command.NAME}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"\nskcolor {args.command.NAME}: interrupted", file=sys.stderr)
-        return 130
+    if args.native_logs:
+        quiet = contextlib.nullcontext()
+    else:
+        # TensorFlow's start-up notes are noise on a command line: the level hides
+        # those of its Python side, the filter the native ones.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        quiet = native_logs_filtered()
+    with quiet:
+        try:
+            return args.command.run(args)
+        except UsageError as exc:
+            args.parser.error(str(exc))  # prints the usage; exits with status 2
+        except CommandError as exc:
+            print(f"skcolor {args.command.NAME}: error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"\nskcolor {args.command.NAME}: interrupted", file=sys.stderr)
+            return 130
