@@ -128,7 +128,8 @@ def main(argv=None):
     parser.add_argument("--learning-rates", default="3e-4,1e-4,1e-4,1e-4,5e-5",
                         help="one learning rate per round, comma-separated (the shipped schedule)")
     parser.add_argument("--photo-folders", default="photos-train",
-                        help="folders of photos under the data folder to draw crops from, comma-separated")
+                        help="folders of photos under the data folder to draw crops from, "
+                             "comma-separated, each as NAME or NAME:CROPS_PER_PHOTO")
     parser.add_argument("--crops-per-photo", type=int, default=3)
     parser.add_argument("--crop-size", type=int, default=64)
     parser.add_argument("--scenes", default="",
@@ -157,10 +158,14 @@ def main(argv=None):
 
     keras.mixed_precision.set_global_policy(args.precision)  # before any layer is built
 
-    photo_files = [file for folder in args.photo_folders.split(",")
-                   for file in list_photos(DATA / folder)]
+    # "folder" or "folder:crops per photo" (default --crops-per-photo): the mix of scenes.
+    photo_folders = [(name, int(count) if count else args.crops_per_photo)
+                     for name, _, count in (entry.partition(":")
+                                            for entry in args.photo_folders.split(","))]
+    photo_files = {name: list_photos(DATA / name) for name, _ in photo_folders}
     scenes = load_scenes([name for name in args.scenes.split(",") if name], args.cache)
-    print(f"{len(photo_files)} photos, {len(scenes)} scenes", flush=True)
+    print(", ".join(f"{len(photo_files[name])} photos x {count} from {name}"
+                    for name, count in photo_folders) + f"; {len(scenes)} scenes", flush=True)
     val = load_set("photos-val")
     log_path = args.out.with_suffix(".json")
     log = json.loads(log_path.read_text()) if log_path.exists() else {"args": vars(args) | {
@@ -187,9 +192,9 @@ def main(argv=None):
             chosen = np.random.default_rng(seed).choice(
                 len(scenes), min(args.scenes_per_round, len(scenes)), replace=False)
             parts.append(("scenes", lambda chosen=chosen: scenes[chosen]))
-        parts.append(("photo crops", lambda: sample_photo_crops(
-            photo_files, crop_size=args.crop_size, crops_per_photo=args.crops_per_photo,
-            random_state=seed)))
+        parts.append(("photo crops", lambda: np.concatenate([
+            sample_photo_crops(photo_files[name], crop_size=args.crop_size, crops_per_photo=count,
+                               random_state=seed) for name, count in photo_folders])))
         for name, make in parts:
             images = make()
             model.set_params(warm_start=True, checkpoint_path=None, random_state=seed,

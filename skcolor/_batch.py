@@ -4,9 +4,9 @@ The library's batch path, shared by ``skcolor colorize`` and
 :func:`skcolor.parallel.colorize_files`. It raises ``ValueError`` and
 ``FileNotFoundError`` and never exits; messages and exit codes are the command
 line's business. Progress goes to a callback object (:class:`SilentProgress` has
-the methods it needs). Each file is one job, colorized by :func:`colorize_jobs`
-through :func:`colorize_batch`: the single seam where another kind of job (a
-video clip) would plug in.
+the methods it needs). Each file is one job: :func:`colorize_jobs` colorizes
+image files in batches (:func:`colorize_batch`) and video files one clip at a time
+(:func:`colorize_clips`).
 """
 
 import os
@@ -178,8 +178,8 @@ def colorize_jobs(load, jobs, outcome, *, batch_size, overwrite, progress=None):
 def colorize_batch(colorizer, batch, outcome, progress, *, overwrite):
     """Colorize one batch of file jobs: read each, predict together, write each.
 
-    ``colorizer()`` returns the (lazily loaded) model. The per-job seam: a new
-    kind of job is read, colorized and written here.
+    ``colorizer()`` returns the (lazily loaded) model, loaded only once an image
+    has been read.
     """
     grays = [_read_gray(job, outcome, progress) for job in batch]
     readable = [(job, gray) for job, gray in zip(batch, grays) if gray is not None]

@@ -1,4 +1,4 @@
-"""Flicker of colorized video (DESIGN §6), re-exported by :mod:`skcolor.metrics`."""
+"""Flicker of colorized video, re-exported by :mod:`skcolor.metrics`."""
 
 import numpy as np
 
@@ -25,7 +25,7 @@ def flicker(video, truth):
 
     With ``C(t)`` the (Cr, Cb) planes of frame ``t`` (full-range BT.601, 0-255, as
     OpenCV's YCrCb), the mean over ``t >= 1`` and over pixels of
-    ``|(C_video(t) - C_video(t-1)) - (C_truth(t) - C_truth(t-1))|`` (DESIGN §6).
+    ``|(C_video(t) - C_video(t-1)) - (C_truth(t) - C_truth(t-1))|``.
     0 for a clip whose color changes exactly as the truth's does; compare a
     colorizer with itself run frame by frame as a ratio. Frames stream through,
     so clips longer than memory can be measured.
@@ -89,7 +89,7 @@ def still_flicker(video, *, threshold=2.0):
     The mean of ``|C(t) - C(t-1)|`` over the (Cr, Cb) planes (0-255) of all pixels,
     over all pairs of consecutive frames, whose luminance changed by less than
     ``threshold`` levels: there the picture did not change, so its color should
-    not either (DESIGN §6). For users' own films, which have no truth.
+    not either. For users' own films, which have no truth.
 
     Parameters
     ----------

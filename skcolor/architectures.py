@@ -63,7 +63,7 @@ def build_seed(
     ``output_channels`` named ``decoder_output``. All layers use ``padding="same"``.
 
     With the defaults on 32×32×1 input, the encoder has 1,418,496 parameters, the
-    decoder 2,013,315, the whole model 3,431,811 (DESIGN §2).
+    decoder 2,013,315, the whole model 3,431,811: the report's own table.
 
     Parameters
     ----------
@@ -127,7 +127,6 @@ def build_seed(
 def build_unet(
     input_shape=(None, None, 1),
     *,
-    latent_dim=None,
     filters=(32, 64, 128, 256),
     dropout=0.0,
     l1=0.0,
@@ -151,16 +150,13 @@ def build_unet(
     less resolution than luminance (JPEG keeps chroma at half resolution, and the
     luminance-keeping color spaces take the fine detail from the input itself), and
     the network does a quarter of the work: training and prediction run 2–4 times
-    faster for the same validation loss (``docs/benchmarks.md``, issue 13).
+    faster for the same validation loss (``docs/benchmarks.md``).
 
     Parameters
     ----------
     input_shape : tuple, default=(None, None, 1)
         ``(H, W, 1)``; None for any size. H and W must be multiples of
         ``output_stride * 2 ** (len(filters) - 1)``.
-    latent_dim : None
-        Ignored (the U-Net has no dense bottleneck); accepted for callers of
-        earlier versions, which passed it to every builder.
     filters : tuple of int, default=(32, 64, 128, 256)
         Filters per level, from full resolution down; its length is the depth.
     dropout : float, default=0.0

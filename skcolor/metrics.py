@@ -2,8 +2,9 @@
 
 Every metric takes batches of images, ``(n, H, W, C)`` (or ``(n, H, W)`` gray),
 uint8 (0-255) or float in [0, 1]; both arguments are brought to float in [0, 1], so
-the figures do not depend on the dtype. Accumulation is in float64. The definitions
-follow DESIGN §6 and are used everywhere skcolor reports a number.
+the figures do not depend on the dtype. Accumulation is in float64. Each
+definition is written out in its function's docstring, and these functions are
+used everywhere skcolor reports a number (benchmarks, ``skcolor evaluate``).
 """
 
 import numbers
@@ -294,7 +295,7 @@ def neutral_cast(y_true, y_pred, *, tol=6):
 
 
 def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
-    """Every figure of DESIGN §6 for one set of colorizations, as a dict.
+    """Every image figure skcolor reports for one set of colorizations, as a dict.
 
     Parameters
     ----------
