@@ -116,23 +116,7 @@ def load_colorizer(path=None):
     from ._estimator import AutoencoderColorizer
     from ._pretrained import load_pretrained
 
-    if path is None:
-        return load_pretrained()
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"{os.fspath(path)} is a folder, not a model file; expected a .keras "
-                         "file written by AutoencoderColorizer.save.")
-    if not path.is_file():
-        raise FileNotFoundError(f"{os.fspath(path)}: no such model file; expected a .keras file "
-                                "written by AutoencoderColorizer.save.")
-    try:
-        return AutoencoderColorizer.load(path)
-    except ValueError:
-        raise
-    except Exception as exc:  # Keras reports damaged archives with many exception types
-        raise ValueError(
-            f"cannot load {os.fspath(path)} as a skcolor model ({type(exc).__name__}: {exc})."
-        ) from exc
+    return load_pretrained() if path is None else AutoencoderColorizer.load(path)
 
 
 def with_predict_params(colorizer, predict_params):

@@ -394,8 +394,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     def load(cls, path):
         """Read an estimator written by :meth:`save`, in Keras' safe mode only.
 
-        Refused, with a ``ValueError`` saying why: a missing path, a folder, or a
-        file that is not a complete zip archive; a ``.keras`` archive without
+        A missing file raises ``FileNotFoundError``. Refused, with a
+        ``ValueError`` saying why: a folder, or a file that is not a complete zip archive; a ``.keras`` archive without
         skcolor's record (a plain Keras model: use ``keras.saving.load_model``), or
         with a damaged one; a file of a save format this skcolor does not read, or
         with parameters it does not know (both versions named); a model with

@@ -80,8 +80,6 @@ def save_estimator(estimator, path, *, include_optimizer=True):
 def load_estimator(cls, path, *, check_params):
     """The estimator of class ``cls`` saved in ``path`` (see ``AutoencoderColorizer.load``);
     ``check_params(estimator)`` validates the saved parameters."""
-    import keras
-
     path = Path(path)
     record = read_model_record(path, cls._get_param_names())
     # Files saved before ``vividness`` existed decoded the rebalanced distribution,
@@ -89,6 +87,8 @@ def load_estimator(cls, path, *, check_params):
     params = {"vividness": 1.0, **_current_params(record["params"])}
     estimator = cls(**params)
     check_params(estimator)  # before Keras reads anything
+    import keras
+
     try:
         estimator.model_ = keras.saving.load_model(path, safe_mode=True)
     except MemoryError:
@@ -122,6 +122,24 @@ def _current_params(params):
     elif "early_stopping" in params and stopping is None:
         params["early_stopping"] = False
     return params
+
+
+def check_model_file(path):
+    """Refuse a ``path`` that names no file: the one check of it, before Keras starts.
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing is at ``path``.
+    ValueError
+        If ``path`` is a folder.
+    """
+    path = Path(path)
+    expected = "expected a .keras file written by AutoencoderColorizer.save"
+    if not path.exists():
+        raise FileNotFoundError(f"{os.fspath(path)}: no such model file; {expected}.")
+    if not path.is_file():
+        raise ValueError(f"{os.fspath(path)}: a folder, not a model file; {expected}.")
 
 
 def fit_token_of(path):
@@ -183,13 +201,12 @@ def read_model_record(path, param_names):
 
     Raises
     ------
+    FileNotFoundError
+        If nothing is at ``path``.
     ValueError
         Naming the file and what is wrong with it.
     """
-    if not path.exists():
-        raise ValueError(f"No skcolor model file at {str(path)!r}: no such file.")
-    if not path.is_file():
-        raise ValueError(f"No skcolor model file at {str(path)!r}: it is a folder, not a file.")
+    check_model_file(path)
     not_ours = (f"{str(path)!r} is not a skcolor model (a .keras file written by "
                 "AutoencoderColorizer.save)")
     try:

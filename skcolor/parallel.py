@@ -20,6 +20,7 @@ from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan
 from ._batch import Job, record_failure, split_clips, with_predict_params
 from ._estimator import AutoencoderColorizer
 from ._estimator_params import check_predict_params
+from ._model_file import check_model_file
 from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
@@ -222,10 +223,7 @@ def _model_spec(client, model):
         payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         return client.scatter(payload, broadcast=True, hash=True)
     if isinstance(model, (str, os.PathLike)):
-        if not os.path.isfile(model):  # the workers would each fail the same way
-            raise FileNotFoundError(
-                f"model={os.fspath(model)!r}: no such model file; expected a .keras file "
-                "written by AutoencoderColorizer.save, or None for the shipped model.")
+        check_model_file(model)  # here, not once on every worker
         return ("path", os.path.abspath(model))
     raise TypeError(
         "model must be a fitted AutoencoderColorizer, the path of a .keras file written "

@@ -100,7 +100,7 @@ def test_unusable_model_is_a_clear_error_without_traceback(inputs, tmp_path):
     missing = tmp_path / "missing.keras"
     result = skcolor("colorize", inputs / "good", "-o", tmp_path / "out", "--model", missing)
     assert result.returncode == 2
-    assert "--model" in result.stderr and "missing.keras: no such file" in result.stderr
+    assert "--model" in result.stderr and "missing.keras: no such model file" in result.stderr
     assert "Traceback" not in result.stderr
 
     bogus = tmp_path / "bogus.keras"
@@ -166,8 +166,12 @@ def test_native_log_lines_are_dropped_and_the_rest_kept():
     result = subprocess.run([sys.executable, "-c", NATIVE_LOG_WRITER], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert sorted(result.stderr.splitlines()) == sorted(
-        ["a native line of its own", "python's own line", "partialafter"])
+    # Python's lines go straight to stderr, the native ones through the filter: their
+    # relative order may differ, their content not.
+    assert "E0000" not in result.stderr and "absl" not in result.stderr
+    assert "I0000" not in result.stderr
+    for line in ("a native line of its own", "python's own line", "partial", "after"):
+        assert line in result.stderr
 
 
 COMMAND_WITH_NATIVE_LOG = """

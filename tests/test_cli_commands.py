@@ -148,7 +148,7 @@ def test_train_resumes_a_saved_model(dataset, trained, tmp_path, capsys):
     missing = tmp_path / "missing.keras"
     status, out, err = run_main(capsys, "train", "--data", dataset, "--out", tmp_path / "x.keras",
                                 "--resume", missing)
-    assert status == 2 and f"--resume {missing}: no such file" in err and out == ""
+    assert status == 2 and f"--resume {missing}: no such model file" in err and out == ""
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +217,7 @@ def test_missing_model_is_named_before_any_work(dataset, tmp_path, capsys, comma
     extra = ["-o", tmp_path / "grid.png"] if command == "compare" else []
     status, out, err = run_main(capsys, command, "--data", dataset, "--model", missing, *extra)
     assert status == 2 and out == ""
-    assert f"skcolor {command}: error: --model {missing}: no such file" in err
+    assert f"skcolor {command}: error: --model {missing}: no such model file" in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -76,14 +76,16 @@ def add_model_argument(parser):
 
 
 def check_model_path(path, *, option="--model"):
-    """Fail fast, before Keras starts, if ``option`` (``--model``) names no file."""
-    if path is not None and not path.is_file():
-        what = "a folder, not a model file" if path.is_dir() else "no such file"
-        hint = " (leave --model out to use the shipped model)" if option == "--model" else ""
-        raise CommandError(
-            f"{option} {os.fspath(path)}: {what}; expected a .keras file written by "
-            f"AutoencoderColorizer.save{hint}."
-        )
+    """Fail fast, before Keras starts, if ``option`` (``--model``) names no model file."""
+    from .._model_file import check_model_file
+
+    if path is None:
+        return
+    try:
+        check_model_file(path)
+    except (FileNotFoundError, ValueError) as exc:
+        hint = " Leave --model out to use the shipped model." if option == "--model" else ""
+        raise CommandError(f"{option} {exc}{hint}") from exc
 
 
 def check_output_file(option, path, *, suffixes, overwrite):
@@ -129,14 +131,12 @@ def load_colorizer(path=None, *, option="--model"):
     """
     from .. import _batch
 
-    if path is not None:
-        check_model_path(path, option=option)
     try:
         return _batch.load_colorizer(path)
     except FileNotFoundError as exc:
         if path is None:
             raise CommandError(f"{exc} Or pass --model PATH.") from exc
-        raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
+        raise CommandError(f"{option} {exc}") from exc
     except ValueError as exc:
         raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
 

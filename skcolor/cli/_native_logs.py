@@ -65,7 +65,7 @@ def native_logs_filtered():
         sys.stderr.close()
         sys.stderr = python_stderr
         os.dup2(real_fd, 2)  # closes the pipe's last write end: the reader sees its end
-        passer.join(timeout=5)
+        passer.join(timeout=10)
         os.close(real_fd)
 
 
