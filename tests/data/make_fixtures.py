@@ -55,6 +55,12 @@ TERMS = {
                  "Huang, Singh and Ahuja, CVPR 2015.",
     "urban100": "Urban100 (via jbhuang0604/SelfExSR, no license stated). Research use; cite "
                 "Huang, Singh and Ahuja, CVPR 2015.",
+    "inet1k": "ImageNet (ILSVRC-2012) sample images (via EliSchwartz/imagenet-sample-images, no "
+              "license stated). Each image belongs to its photographer; ImageNet's terms allow "
+              "non-commercial research and education use only.",
+    "inetdet": "ImageNet ILSVRC-DET sample images (via ajschumacher/imagen, which \"does not make "
+               "or alter any copyright claims\"). Each image belongs to its photographer; "
+               "ImageNet's terms allow non-commercial research and education use only.",
 }
 
 
@@ -100,8 +106,8 @@ def main():
         "",
         "Made by `make_fixtures.py` (seed %d) from the project's shared data folder; every file is"
         % SEED,
-        "a byte-for-byte copy. Research use only; not for redistribution as a product. No",
-        "ImageNet image is among them (ImageNet's terms allow non-commercial research only).",
+        "a byte-for-byte copy. Research use only; not for redistribution as a product. Two",
+        "are ImageNet images (`inet1k`, `inetdet`): non-commercial research and education only.",
         "",
         "## Terms",
         "",
