@@ -17,7 +17,8 @@ Each worker measures, in one process:
   imported before, since skcolor imports it lazily in the first ``fit``), and
   the validation loss after the 2 epochs;
 - prediction images/s at 32×32 and 64×64 (best of 2 after a warm-up);
-- seconds per 768×512 photo (scikit-image's coffee), best of 30 after a warm-up;
+- seconds per 768×512 photo (scikit-image's coffee), best of 30 after a warm-up,
+  with the default estimator so trained and with each tree's shipped default model;
 - the fraction of the fp32 peak the training step reaches, from the forward
   flops of the network's convolutions (training ≈ 3× forward).
 
@@ -117,6 +118,10 @@ def worker(data_path):
             # same order: the best of many calls.
             record["photo_768x512_s"] = min(best_of(lambda: estimator.predict(photo),
                                                     repeats=PHOTO_REPEATS))
+            # The model users get: what each tree ships as its default.
+            shipped = skcolor.load_pretrained()
+            record["shipped_768x512_s"] = min(best_of(lambda: shipped.predict(photo),
+                                                      repeats=PHOTO_REPEATS))
     print(MARK + json.dumps(record), flush=True)
 
 
@@ -163,6 +168,7 @@ ROWS = [  # (label, key, higher is better)
     ("prediction images/s, 32×32", "predict_ips_32", True),
     ("prediction images/s, 64×64", "predict_ips_64", True),
     ("seconds per 768×512 photo", "photo_768x512_s", False),
+    ("seconds per 768×512 photo, shipped default model", "shipped_768x512_s", False),
     ("fp32 matmul peak, GFLOP/s", "peak_gflops", True),
 ]
 
