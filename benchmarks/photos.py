@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load_average, machine_info  # noqa: E402
+from _common import load_average, machine_info, markdown_table  # noqa: E402
 
 from skcolor import metrics  # noqa: E402
 from skcolor.color import gray_to_rgb, rgb_to_gray  # noqa: E402
@@ -165,6 +165,27 @@ def summary_line(name, result):
             f"luminance {result['luminance']:.1f} dB")
 
 
+def set_table(record):
+    """Markdown lines: one row per (set, model) of a record written by :func:`main`."""
+    rows = []
+    for model_name, entry in record["models"].items():
+        for set_name, result in entry.items():
+            if not isinstance(result, dict) or "dataset_gain" not in result:
+                continue
+            rows.append([
+                f"{set_name} ({result['n_photos']})", model_name,
+                f"{result['dataset_psnr']:.2f} dB", f"{result['gray_dataset_psnr']:.2f} dB",
+                f"{result['dataset_gain']:+.2f} dB", f"{result['mean_gain']:+.2f} dB",
+                f"{result['photos_above_gray']} of {result['n_photos']}",
+                f"{result['worst_photo'].rsplit('.', 1)[0]} {result['worst_gain']:+.2f} dB",
+                f"{result['cast']:.1f} ({result['cast_cb']:+.1f}, {result['cast_cr']:+.1f})",
+                f"{result['colorfulness']:.1f} ({result['true_colorfulness']:.1f})",
+                f"{result['luminance']:.1f} dB"])
+    return markdown_table(["set", "model", "dataset PSNR", "gray copy", "gain", "mean per-photo gain",
+                           "above gray", "worst photo", "cast (Cb, Cr)", "colorfulness (true)",
+                           "luminance kept"], rows)
+
+
 def _db(mse):
     return float(metrics._psnr_from_mse(mse))
 
@@ -216,6 +237,7 @@ def main(argv=None):
             save_figure(model, load_set("photos-val")[FIGURE_PHOTOS], args.figure)
             print(f"wrote {args.figure}")
     record["load_average_after"] = load_average()
+    print("\n".join(set_table(record)))
     if record_path is not None:
         record_path.parent.mkdir(parents=True, exist_ok=True)
         record_path.write_text(json.dumps(record, indent=1) + "\n")
