@@ -190,7 +190,7 @@ def test_load_refuses_files_that_are_not_skcolor_models(small_fitted, tmp_path):
     text.write_text("hello")
     with pytest.raises(ValueError, match="not a skcolor model"):
         AutoencoderColorizer.load(text)
-    with pytest.raises(ValueError, match="No skcolor model"):
+    with pytest.raises(FileNotFoundError, match="missing.keras: no such model file"):
         AutoencoderColorizer.load(tmp_path / "missing.keras")
 
 
