@@ -31,8 +31,9 @@ def load_pretrained(name="photos"):
     Parameters
     ----------
     name : {"photos", "cifar10"}, default="photos"
-        ``"photos"``: trained on real photos of people, animals, objects, indoor
-        scenes, landscapes and cities (the default of :class:`~skcolor.GrayscaleToRGB`
+        ``"photos"``: trained on 76,370 different images, whole small scenes and
+        real photos of people, streets, animals, objects, indoor scenes, landscapes
+        and cities (the default of :class:`~skcolor.GrayscaleToRGB`
         and of ``skcolor colorize`` and ``skcolor demo``). ``"cifar10"``: trained on
         CIFAR-10's 32×32 images, skcolor's earlier default. Their data, recipes,
         figures and limits are in the model card (docs/model_card.md).

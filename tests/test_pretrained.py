@@ -94,10 +94,11 @@ def test_each_call_returns_an_independent_estimator(cifar_test_gray):
 
 
 #: Least gain in PSNR over the gray copy asserted per scikit-image photo; measured
-#: (benchmarks/records/photos.json): astronaut +1.70, coffee +4.65, chelsea +6.35,
-#: motorcycle +1.10, rocket -3.11 dB (a known failure: the model-card's limits).
-SKIMAGE_MARGINS = {"astronaut": 1.0, "coffee": 3.0, "chelsea": 4.0, "motorcycle": 0.5,
-                   "rocket": -4.0}
+#: (benchmarks/records/photos.json): astronaut +0.94, coffee +1.94, chelsea +4.71,
+#: motorcycle +0.87, rocket +1.42 dB. The previous photo model lost 3.11 dB on the rocket
+#: (its night sky turned red-brown) and would fail.
+SKIMAGE_MARGINS = {"astronaut": 0.5, "coffee": 1.0, "chelsea": 3.5, "motorcycle": 0.4,
+                   "rocket": 0.5}
 
 
 def _skimage_photo(name):
@@ -112,26 +113,77 @@ def _skimage_photo(name):
 def test_photo_model_against_the_gray_copy_on_scikit_image_photos(photo_model, name):
     gain, predicted = _gain(photo_model, _skimage_photo(name))
     assert gain > SKIMAGE_MARGINS[name]
-    assert metrics.colorfulness(predicted) > 20  # color, not a tinted gray (measured 27-44)
+    assert metrics.colorfulness(predicted) > 15  # color, not a tinted gray (measured 19-46)
 
 
 def test_photo_model_beats_the_gray_copy_over_scikit_image_photos(photo_model):
-    """Dataset PSNR over the five photos: +2.08 dB measured (the CIFAR-10 model: +1.81)."""
+    """Dataset PSNR over the five photos: +1.61 dB measured (the CIFAR-10 model: +1.81)."""
     photos = [_skimage_photo(name) for name in sorted(SKIMAGE_MARGINS)]
     grays = [rgb_to_gray(photo[np.newaxis])[0] for photo in photos]
     predicted = photo_model.predict(grays)
     sse_model = sum(np.sum((p.astype(float) - t) ** 2) for p, t in zip(predicted, photos))
     sse_gray = sum(np.sum((np.repeat(g, 3, -1).astype(float) - t) ** 2)
                    for g, t in zip(grays, photos))
-    assert 10 * np.log10(sse_gray / sse_model) > 1.5
+    assert 10 * np.log10(sse_gray / sse_model) > 1.2
 
 
 @pytest.mark.skipif(not all((PHOTO_DATA / name).is_file() for name in PHOTOS_VAL),
                     reason=f"tests/data/photos/ lacks the photos-val copies {PHOTOS_VAL}")
 def test_photo_model_beats_the_gray_copy_on_photos_val(photo_model):
-    """Measured gains: +1.74, -4.44 (electric ray), +4.35, -0.37 dB; mean +0.32."""
+    """Measured gains: +1.66, -1.67 (electric ray), +6.29, +0.39 dB; mean +1.67. The
+    previous photo model: +1.74, -4.44, +4.35, -0.37 dB."""
     from skcolor.io import read_image
 
     gains = [_gain(photo_model, read_image(PHOTO_DATA / name))[0] for name in PHOTOS_VAL]
-    assert np.mean(gains) > 0.0
-    assert sum(gain > 1.0 for gain in gains) >= 2
+    assert np.mean(gains) > 1.0
+    assert sum(gain > 0 for gain in gains) >= 3
+    assert min(gains) > -2.5
+
+
+def _fixture_photos():
+    from skcolor.io import read_image
+
+    return [read_image(path) for path in sorted(PHOTO_DATA.iterdir())]
+
+
+def _pooled_cast(photos, predicted):
+    casts = [metrics.neutral_cast(photo[np.newaxis], colored[np.newaxis])
+             for photo, colored in zip(photos, predicted)]
+    return sum(cast.magnitude * cast.n_pixels for cast in casts if cast.n_pixels) / sum(
+        cast.n_pixels for cast in casts)
+
+
+def test_photo_model_keeps_neutrals_nearer_neutral(photo_model):
+    """The cast on the fixture photos' neutral pixels, pooled: 9.3 at the shipped
+    vividness (measured; the previous photo model: 15.3), 9.0 at vividness 0, 15.0 at 1."""
+    photos = _fixture_photos()
+    grays = [rgb_to_gray(photo[np.newaxis])[0] for photo in photos]
+    params = photo_model.get_params()  # the fixture is shared: put them back
+    try:
+        shipped = photo_model.predict(grays)
+        faithful = photo_model.set_params(vividness=0.0).predict(grays)
+        vivid = photo_model.set_params(vividness=1.0).predict(grays)
+    finally:
+        photo_model.set_params(**params)
+    assert _pooled_cast(photos, shipped) < 11
+    assert _pooled_cast(photos, faithful) < _pooled_cast(photos, vivid) - 3
+    colorfulness = [np.mean([metrics.colorfulness(image[np.newaxis]) for image in images])
+                    for images in (faithful, vivid)]
+    assert colorfulness[1] > colorfulness[0] + 10  # measured 15.7 and 36.1
+
+
+@pytest.mark.parametrize("photo", ["bsds500_102062.jpg", "4.1.01.png",
+                                   "urban100_img_006_SRF_2_HR.jpg"])
+def test_a_white_wall_stays_white(photo_model, photo):
+    """A flat near-white patch pasted into a photo keeps a chroma magnitude of 2.7-8.0
+    (measured); the previous photo model tinted it (6.5 on bsds500_102062)."""
+    from skcolor.color import rgb_to_ycbcr
+    from skcolor.io import read_image
+
+    gray = rgb_to_gray(read_image(PHOTO_DATA / photo)[np.newaxis])[0].copy()
+    height, width = gray.shape[:2]
+    gray[height // 4:height // 2, width // 4:3 * width // 4] = 235
+    colored = photo_model.predict(gray[np.newaxis])[0]
+    inside = colored[height // 4 + 8:height // 2 - 8, width // 4 + 8:3 * width // 4 - 8]
+    chroma = (rgb_to_ycbcr(inside / np.float32(255))[..., 1:] - 0.5) * 255
+    assert np.hypot(chroma[..., 0], chroma[..., 1]).mean() < 10
