@@ -171,7 +171,9 @@ def main(argv=None):
     log = json.loads(log_path.read_text()) if log_path.exists() else {"args": vars(args) | {
         "out": str(args.out), "cache": str(args.cache)}, "rounds": []}
     if args.out.exists():
-        model = AutoencoderColorizer.load(args.out)
+        # Resumable from the installed model too: copy photos.keras and photos.json
+        # (its record holds the rounds) to --out and extend --learning-rates.
+        model = with_policy(AutoencoderColorizer.load(args.out), args.precision)
         print(f"resuming {args.out} after round {len(log['rounds'])}", flush=True)
     else:
         init = load_pretrained("cifar10") if args.init == "cifar10" else None
@@ -282,16 +284,17 @@ def sweep_settings(model, val):
     return sweep
 
 
-def as_float32(model):
-    """Rebuild ``model``'s network under the float32 policy, with its weights.
+def with_policy(model, policy):
+    """Rebuild ``model``'s network under the Keras dtype ``policy``, with its weights.
 
-    A network trained under ``mixed_bfloat16`` keeps that policy in its file and
-    would compute in bfloat16 wherever it is loaded: slower on CPUs without
-    bfloat16 units, and coarser. Its weights are float32 already.
+    A network keeps the policy it was built under in its file: one trained under
+    ``mixed_bfloat16`` would compute in bfloat16 wherever it is loaded (slower on
+    CPUs without bfloat16 units, and coarser), and a float32 file resumed for
+    training would train in float32. The weights are float32 under either policy.
     """
     import keras
 
-    keras.mixed_precision.set_global_policy("float32")
+    keras.mixed_precision.set_global_policy(policy)
     network = model._build_model(model.input_shape_)
     network.set_weights(model.model_.get_weights())
     model.model_ = network
@@ -305,7 +308,7 @@ def install(model, val, log):
 
     from skcolor._pretrained import PRETRAINED_MODELS
 
-    as_float32(model)
+    with_policy(model, "float32")
     sweep = sweep_settings(model, val)
     chosen = choose(sweep)
     model.set_params(vividness=chosen["vividness"], working_size=chosen["working_size"],
