@@ -13,6 +13,8 @@ private module whose API changes between releases, and its own
 ``_parameter_constraints`` expecting its objects, so ours must not take that name.
 """
 
+import functools
+import inspect
 import numbers
 import os
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["Param", "Interval", "Options", "Keys", "IntTuple", "FilePath", "RandomState",
-           "KerasCallbacks", "check_params"]
+           "KerasCallbacks", "check_params", "check_values", "validate_params"]
 
 
 def _is_int(value):
@@ -114,10 +116,10 @@ class KerasCallbacks:
 
 
 class IntTuple:
-    """A non-empty tuple or list of ints, each at least ``low``."""
+    """A non-empty tuple or list of ints, each at least ``low``; of ``length`` ints if given."""
 
-    def __init__(self, low=1):
-        self.low = low
+    def __init__(self, low=1, *, length=None):
+        self.low, self.length = low, length
 
     def matches_type(self, value):
         return isinstance(value, (tuple, list))
@@ -126,11 +128,13 @@ class IntTuple:
         return (
             self.matches_type(value)
             and len(value) > 0
+            and (self.length is None or len(value) == self.length)
             and all(_is_int(v) and v >= self.low for v in value)
         )
 
     def __str__(self):
-        return f"a non-empty tuple of ints >= {self.low}"
+        count = "a non-empty tuple" if self.length is None else f"a tuple of {self.length}"
+        return f"{count} of ints >= {self.low}"
 
 
 class FilePath:
@@ -185,9 +189,20 @@ def check_params(estimator, table):
     ValueError
         If a value has an accepted type but none of the accepted values.
     """
-    owner = type(estimator).__name__
+    check_values(type(estimator).__name__,
+                 {name: getattr(estimator, name) for name in table}, table)
+
+
+def check_values(owner, values, table):
+    """Check each ``values[name]`` against ``table[name]``; messages name ``owner``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_params`.
+    """
     for name, param in table.items():
-        value, accepted = getattr(estimator, name), param.constraints
+        value, accepted = values[name], param.constraints
         if any(constraint.accepts(value) for constraint in accepted):
             continue
         expected = str(param)
@@ -195,3 +210,28 @@ def check_params(estimator, table):
         if any(constraint.matches_type(value) for constraint in accepted):
             raise ValueError(message)
         raise TypeError(message)
+
+
+def validate_params(table):
+    """Decorator: check a public function's arguments named in ``table`` when it is called.
+
+    ``table`` maps argument names to :class:`Param` (whose ``help`` may be empty), as
+    the estimators' tables do, so that the same mistake raises the same exception
+    with the same words from a function as from ``fit`` (scikit-learn's
+    ``validate_params`` is the model).
+    """
+
+    def decorate(function):
+        signature = inspect.signature(function)
+        owner = f"{function.__name__}()"
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            check_values(owner, bound.arguments, table)
+            return function(*args, **kwargs)
+
+        return checked
+
+    return decorate

@@ -3,7 +3,6 @@
 Re-exported by :mod:`skcolor.datasets`; kept apart so that module stays small.
 """
 
-import numbers
 import os
 from pathlib import Path
 
@@ -11,11 +10,18 @@ import cv2
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._params import Interval, Options, Param, RandomState, validate_params
 from .io import IMAGE_SUFFIXES, read_image
 
 __all__ = ["sample_photo_crops", "list_photos"]
 
 
+@validate_params({
+    "crop_size": Param([Interval(int, 1, None)], ""),
+    "crops_per_photo": Param([Interval(int, 1, None)], ""),
+    "flip": Param([Options(False, True)], ""),
+    "random_state": Param([RandomState()], ""),
+})
 def sample_photo_crops(photos, *, crop_size=64, crops_per_photo=8, scale=(0.2, 1.0), flip=True,
                        random_state=None):
     """Random square crops of photos at random scales, resized to ``crop_size``.
@@ -60,7 +66,8 @@ def sample_photo_crops(photos, *, crop_size=64, crops_per_photo=8, scale=(0.2, 1
         If the folder holds no image file, a file cannot be read as an image, or a
         parameter is out of range.
     TypeError
-        If ``photos`` is neither a path nor a sequence of paths.
+        If ``photos`` is neither a path nor a sequence of paths, or a parameter
+        is not of an accepted type.
 
     Examples
     --------
@@ -75,8 +82,6 @@ def sample_photo_crops(photos, *, crop_size=64, crops_per_photo=8, scale=(0.2, 1
     ((6, 32, 32, 3), dtype('uint8'))
     """
     files = list_photos(photos)
-    crop_size = _positive_int(crop_size, "crop_size")
-    crops_per_photo = _positive_int(crops_per_photo, "crops_per_photo")
     low, high = _check_scale(scale)
     rng = check_random_state(random_state)
     crops = np.empty((len(files) * crops_per_photo, crop_size, crop_size, 3), dtype=np.uint8)
@@ -134,12 +139,6 @@ def list_photos(photos):
     if not files:
         raise ValueError("photos is an empty list; expected image file paths.")
     return files
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def _check_scale(scale):

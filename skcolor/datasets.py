@@ -4,7 +4,6 @@ Never imports Keras at module import time: only ``load_cifar10()`` without a pat
 does, to download the dataset.
 """
 
-import numbers
 import os
 import tarfile
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from ._cifar_batches import BATCHES as _BATCHES
 from ._cifar_batches import read_batch_archive as _read_batch_archive
 from ._cifar_batches import read_batch_folder as _read_batch_folder
 from ._cifar_batches import split_batches as _split_batches
+from ._params import Interval, IntTuple, Options, Param, validate_params
 from ._photo_crops import sample_photo_crops
 from .io import IMAGE_SUFFIXES, read_image
 
@@ -39,6 +39,10 @@ _N_THREADS = min(8, os.cpu_count() or 1)
 _BATCH_FOLDER = "cifar-10-batches-py"
 
 
+@validate_params({
+    "size": Param([IntTuple(low=1, length=2), Options(None)], ""),
+    "max_per_class": Param([Interval(int, 1, None), Options(None)], ""),
+})
 def load_image_folder(path, *, size=None, max_per_class=None):
     """Load a folder of images sorted into one subfolder per class.
 
@@ -103,8 +107,7 @@ def load_image_folder(path, *, size=None, max_per_class=None):
     (4, 4, 6, 3)
     """
     root = Path(path)
-    size = _check_size(size)
-    max_per_class = _check_max_per_class(max_per_class)
+    size = None if size is None else (int(size[0]), int(size[1]))
     target_names, filenames, target = _list_image_folder(root, max_per_class)
     images = _read_images(filenames, size=size, root=root)
     return Bunch(images=images, target=target, target_names=target_names, filenames=filenames)
@@ -196,28 +199,6 @@ def load_cifar10(path=None):
 
 
 # --- image folders ---------------------------------------------------------------
-
-
-def _is_positive_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
-
-
-def _check_size(size):
-    if size is None:
-        return None
-    try:
-        height, width = size
-    except (TypeError, ValueError):
-        height = width = None
-    if not all(_is_positive_int(v) for v in (height, width)):
-        raise ValueError(f"size must be None or (height, width), two positive ints; got {size!r}.")
-    return int(height), int(width)
-
-
-def _check_max_per_class(max_per_class):
-    if max_per_class is not None and not _is_positive_int(max_per_class):
-        raise ValueError(f"max_per_class must be None or a positive int; got {max_per_class!r}.")
-    return max_per_class
 
 
 def _list_image_folder(root, max_per_class):

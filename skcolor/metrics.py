@@ -7,13 +7,13 @@ definition is written out in its function's docstring, and these functions are
 used everywhere skcolor reports a number (benchmarks, ``skcolor evaluate``).
 """
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.metrics import make_scorer
 
 from ._image import as_float32
+from ._params import Interval, Param, validate_params
 from ._flicker import flicker, still_flicker
 from ._validation import check_images, check_same_shape
 
@@ -237,6 +237,7 @@ class NeutralCast(NamedTuple):
     n_pixels: int
 
 
+@validate_params({"tol": Param([Interval(float, 0, None)], "")})
 def neutral_cast(y_true, y_pred, *, tol=6):
     """The color a colorizer paints where the truth is neutral: a cast, such as sepia.
 
@@ -277,10 +278,6 @@ def neutral_cast(y_true, y_pred, *, tol=6):
     """
     from .color import rgb_to_ycbcr
 
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"tol must be a real number of 0-255 chroma levels; got {type(tol).__name__}.")
-    if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0 of 0-255 chroma levels; got {tol!r}.")
     y_true, y_pred = _check_pair(y_true, y_pred)
     if y_true.shape[-1] != 3:
         raise ValueError(f"neutral_cast needs RGB images (n, H, W, 3); got shape {y_true.shape}.")
@@ -294,6 +291,7 @@ def neutral_cast(y_true, y_pred, *, tol=6):
                        float(np.mean(chroma[:, 0])), float(np.mean(chroma[:, 1])), n_pixels)
 
 
+@validate_params({"ssim_images": Param([Interval(int, 1, None)], "")})
 def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
     """Every image figure skcolor reports for one set of colorizations, as a dict.
 
@@ -325,10 +323,6 @@ def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
     {'dataset_psnr': 19.42, 'mean_psnr': 19.42, 'ssim': 0.94, 'ssim_images': 1,
      'colorfulness': 0.0, 'luminance_psnr': 100.0}
     """
-    if not (isinstance(ssim_images, numbers.Integral) and not isinstance(ssim_images, bool)):
-        raise TypeError(f"ssim_images must be a positive int; got {type(ssim_images).__name__}.")
-    if ssim_images < 1:
-        raise ValueError(f"ssim_images must be a positive int; got {ssim_images}.")
     # Validated here, not only inside each metric, so that slicing works on any array-like.
     gray = check_images(gray, name="gray", channels=(1,))
     y_true = check_images(y_true, name="y_true", channels=(3,))

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan_jobs
 from ._batch import Job, record_failure, split_clips, with_predict_params
-from ._estimator import AutoencoderColorizer
-from ._estimator_params import check_predict_params
 from ._model_file import check_model_file
+from ._params import Interval, Options, Param, validate_params
 from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
@@ -41,6 +40,13 @@ def distributed_module():
     return distributed
 
 
+@validate_params({
+    "overwrite": Param([Options(False, True)], ""),
+    "batch_size": Param([Interval(int, 1, None)], ""),
+    "working_size": Param([Interval(int, 8, None), Options(None)], ""),
+    "vividness": Param([Interval(float, 0, 1), Options(None)], ""),
+    "files_per_task": Param([Interval(int, 1, None)], ""),
+})
 def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, batch_size=8,
                    working_size=None, vividness=None, files_per_task=_DEFAULT_FILES_PER_TASK):
     """Colorize image files, folders and glob patterns on the workers of a Dask cluster.
@@ -90,6 +96,8 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
 
     Raises
     ------
+    TypeError, ValueError
+        If a parameter has the wrong type or value (as the estimator's do).
     ImportError
         If Dask is not installed.
     ValueError
@@ -115,8 +123,6 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     (1250, [('scans/1950/torn.jpg', 'cannot identify image file')])
     """
     predict_params = {"working_size": working_size, "vividness": vividness}
-    check_predict_params(AutoencoderColorizer(
-        **{name: value for name, value in predict_params.items() if value is not None}))
     distributed = distributed_module()
     if client is None:
         try:
@@ -126,9 +132,6 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
                 "colorize_files needs a Dask cluster: pass client=Client(address), or "
                 "create a Client first, which becomes the default."
             ) from None
-    for name, value in (("batch_size", batch_size), ("files_per_task", files_per_task)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"out_dir must be a folder; {os.fspath(out_dir)!r} is a file.")

@@ -6,11 +6,11 @@ save it with ``fig.savefig("grid.png")``, or show it in a notebook by leaving it
 the cell's value. Never imports Keras.
 """
 
-import numbers
 
 import numpy as np
 
 from ._image import as_float32
+from ._params import Interval, Param, validate_params
 from ._validation import check_images
 
 __all__ = ["plot_colorization_grid", "plot_history"]
@@ -21,6 +21,7 @@ _CELL_INCHES = 2.4
 _LEARNING_RATE_KEYS = ("learning_rate", "lr")
 
 
+@validate_params({"max_images": Param([Interval(int, 1, None)], "")})
 def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_images=8):
     """Draw gray inputs, their colorizations and optionally the true colors side by side.
 
@@ -72,9 +73,6 @@ def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_image
     """
     from matplotlib.figure import Figure
 
-    if (not isinstance(max_images, numbers.Integral) or isinstance(max_images, bool)
-            or max_images < 1):
-        raise ValueError(f"max_images must be a positive int; got {max_images!r}.")
     n, gray_images = _as_image_list(gray, "gray", max_images)
     columns = {"gray": gray_images}  # column title -> images shown
     if isinstance(predicted, dict):

@@ -129,9 +129,9 @@ def test_neutral_cast_tolerance_and_errors():
     empty = metrics.neutral_cast(saturated, saturated)
     assert empty.n_pixels == 0 and np.isnan(empty.magnitude)
     assert metrics.neutral_cast(saturated, saturated, tol=200).n_pixels == 16
-    with pytest.raises(ValueError, match="tol"):
+    with pytest.raises(ValueError, match="'tol' parameter of neutral_cast"):
         metrics.neutral_cast(saturated, saturated, tol=-1)
-    with pytest.raises(TypeError, match="tol"):
+    with pytest.raises(TypeError, match="'tol' parameter of neutral_cast"):
         metrics.neutral_cast(saturated, saturated, tol="6")
     with pytest.raises(ValueError, match="RGB"):
         metrics.neutral_cast(saturated[..., :1], saturated[..., :1])

@@ -144,11 +144,14 @@ def test_colorize_command_with_scheduler(client, photo_folder, tmp_path):
 def test_colorize_files_needs_a_client(photo_folder, tmp_path):
     from skcolor.parallel import colorize_files
 
-    # Its parameters are checked first, as the estimator checks them.
-    with pytest.raises(ValueError, match="'vividness' parameter of AutoencoderColorizer"):
+    # Its parameters are checked first, as the estimator checks them: the same
+    # mistake raises what fit raises.
+    with pytest.raises(ValueError, match="'vividness' parameter of colorize_files"):
         colorize_files(photo_folder, tmp_path / "out", vividness=1.5)
     with pytest.raises(TypeError, match="'working_size' parameter"):
         colorize_files(photo_folder, tmp_path / "out", working_size="64")
+    with pytest.raises(TypeError, match="'batch_size' parameter of colorize_files"):
+        colorize_files(photo_folder, tmp_path / "out", batch_size="8")
 
     with pytest.raises(ValueError, match="needs a Dask cluster"):
         colorize_files(photo_folder, tmp_path / "out")

@@ -104,10 +104,15 @@ def test_bad_arguments_are_named(tmp_path, photo_folder):
         sample_photo_crops([])
     with pytest.raises(TypeError, match="folder path or a list"):
         sample_photo_crops(np.zeros((2, 8, 8, 3)))
-    with pytest.raises(ValueError, match="crop_size must be a positive integer"):
+    # Checked as the estimator's parameters are: a wrong value is a ValueError,
+    # a wrong type a TypeError, both naming the parameter and what it accepts.
+    with pytest.raises(ValueError, match=r"'crop_size' parameter of sample_photo_crops\(\) "
+                                         r"must be an int in \[1, inf\]; got 0"):
         sample_photo_crops(photo_folder, crop_size=0)
-    with pytest.raises(ValueError, match="crops_per_photo must be a positive integer"):
+    with pytest.raises(TypeError, match="'crops_per_photo' parameter .* got 2.5"):
         sample_photo_crops(photo_folder, crops_per_photo=2.5)
+    with pytest.raises(TypeError, match="'random_state' parameter"):
+        sample_photo_crops(photo_folder, random_state="seed")
     with pytest.raises(ValueError, match="0 < low <= high <= 1"):
         sample_photo_crops(photo_folder, scale=(0.5, 1.5))
     with pytest.raises(ValueError, match="pair"):
