@@ -11,7 +11,6 @@ image files in batches (:func:`colorize_batch`) and video files one clip at a ti
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ._inputs import Job, find_jobs
 
@@ -124,7 +123,7 @@ def with_predict_params(colorizer, predict_params):
     ``predict_params`` (``working_size``, ``vividness``) sets to a value other than None."""
     import copy
 
-    given = {name: value for name, value in (predict_params or {}).items() if value is not None}
+    given = {name: value for name, value in predict_params.items() if value is not None}
     if not given:
         return colorizer
     # A shallow copy shares the network, and leaves the given colorizer as it was.

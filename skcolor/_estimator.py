@@ -109,8 +109,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         :meth:`predict`, so it can be set after fitting (``set_params``,
         ``skcolor colorize --vividness``). 0 decodes the calibrated distribution's
         mean (the class weights of training divided out): the least-squares
-        color, which stays neutral where the gray image says little, such as
-        white walls and gray sea. 1 decodes the rebalanced distribution annealed
+        color, dull but with the smallest cast where the gray image says little
+        (white walls, gray sea). 1 decodes the rebalanced distribution annealed
         at ``temperature``: colors as saturated as the truth's, with a cast where
         the evidence is weak. Between them, both the calibration and the
         temperature move geometrically. Files saved before this parameter
@@ -394,8 +394,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     def load(cls, path):
         """Read an estimator written by :meth:`save`, in Keras' safe mode only.
 
-        A missing file raises ``FileNotFoundError``. Refused, with a
-        ``ValueError`` saying why: a folder, or a file that is not a complete zip archive; a ``.keras`` archive without
+        A missing file raises ``FileNotFoundError``. Refused, with a ``ValueError``
+        saying why: a folder, or a file that is not a complete zip archive; a
+        ``.keras`` archive without
         skcolor's record (a plain Keras model: use ``keras.saving.load_model``), or
         with a damaged one; a file of a save format this skcolor does not read, or
         with parameters it does not know (both versions named); a model with

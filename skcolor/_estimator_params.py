@@ -42,7 +42,7 @@ PARAM_TABLE = {
     "temperature": Param([Interval(_FLOAT, 0, 1, closed="right")],
                          "annealed-mean temperature (rebalanced_crossentropy)"),
     "vividness": Param([Interval(_FLOAT, 0, 1)],
-                       "0 faithful, neutral where unsure; 1 vivid (rebalanced_crossentropy)"),
+                       "0 faithful and dull, 1 vivid with a cast (rebalanced_crossentropy)"),
     "rebalance": Param([Interval(_FLOAT, 0, 1, closed="right")],
                        "class rebalancing strength (rebalanced_crossentropy)"),
     "random_state": Param([RandomState()], "seed of initialisation, split and shuffling"),

@@ -42,8 +42,8 @@ class InferenceSettings:
     temperature : float
         Annealed-mean temperature of the quantizer's decoding at full vividness.
     vividness : float
-        From 0, the calibrated mean (the least-squares color, neutral where the
-        evidence is weak), to 1, the rebalanced distribution annealed at
+        From 0, the calibrated mean (the least-squares color, the smallest cast
+        where the evidence is weak), to 1, the rebalanced distribution annealed at
         ``temperature`` (vivid); see :meth:`decoding`.
     """
 

@@ -96,12 +96,12 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
 
     Raises
     ------
-    TypeError, ValueError
-        If a parameter has the wrong type or value (as the estimator's do).
+    TypeError
+        If a parameter has the wrong type (as the estimator's do).
     ImportError
         If Dask is not installed.
     ValueError
-        If there is no client, ``out_dir`` is not a folder, two inputs would be
+        If a parameter has the wrong value, there is no client, ``out_dir`` is not a folder, two inputs would be
         written to the same output, or the workers cannot load ``model``.
     FileNotFoundError
         If ``model`` names no file.
@@ -122,7 +122,6 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     >>> outcome.written, outcome.failed  # doctest: +SKIP
     (1250, [('scans/1950/torn.jpg', 'cannot identify image file')])
     """
-    predict_params = {"working_size": working_size, "vividness": vividness}
     distributed = distributed_module()
     if client is None:
         try:
@@ -142,7 +141,7 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
     if todo:
         colorize_jobs_on_cluster(
             client, todo, outcome, model=model,
-            predict_params=predict_params,
+            predict_params={"working_size": working_size, "vividness": vividness},
             batch_size=batch_size, overwrite=overwrite, files_per_task=files_per_task,
         )
     return outcome

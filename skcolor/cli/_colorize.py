@@ -93,8 +93,9 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--vividness", type=fraction, metavar="V",
-        help="how boldly to color, from 0 (faithful: neutral where unsure, no cast) to 1 "
-             "(vivid, as saturated as real photos) (default: the model's own vividness)",
+        help="how boldly to color, from 0 (faithful: the least-squares color, dull, the "
+             "smallest cast) to 1 (vivid, as saturated as real photos, with a cast) "
+             "(default: the model's own vividness)",
     )
     parser.add_argument(
         "--scheduler", metavar="ADDRESS",
