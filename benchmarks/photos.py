@@ -44,7 +44,7 @@ RECORD = Path(__file__).resolve().parent / "records" / "photos.json"
 
 def load_set(name):
     """``[(photo name, uint8 RGB array)]`` of one evaluation set."""
-    from skcolor._photo_crops import list_photos
+    from skcolor.datasets._photo_crops import list_photos
 
     if name.startswith("clip:"):
         return clip_frames(DATA / "video" / name[len("clip:"):])

@@ -154,7 +154,7 @@ def main(argv=None):
 
     import keras
 
-    from skcolor._photo_crops import list_photos
+    from skcolor.datasets._photo_crops import list_photos
 
     keras.mixed_precision.set_global_policy(args.precision)  # before any layer is built
 

@@ -4,9 +4,9 @@ Importing skcolor does not import TensorFlow; Keras is loaded when a model is bu
 or loaded.
 """
 
-from ._estimator import AutoencoderColorizer
+from ._colorizer._estimator import AutoencoderColorizer
 from ._pretrained import load_pretrained
-from ._training import TrainingDivergedError
+from ._colorizer._training import TrainingDivergedError
 from ._transformers import GrayscaleToRGB, RGBToGrayscale
 from ._version import __version__
 

@@ -20,7 +20,7 @@ DEFAULT_MODEL_PATH = PRETRAINED_MODELS["photos"]
 
 @functools.lru_cache(maxsize=len(PRETRAINED_MODELS))
 def _load_cached(path):
-    from ._estimator import AutoencoderColorizer
+    from ._colorizer._estimator import AutoencoderColorizer
 
     return AutoencoderColorizer.load(path)
 

@@ -30,7 +30,6 @@ __all__ = [
     "build_unet",
     "build_unet_global",
     "build_unet_full",
-    "min_input_size",
 ]
 
 
@@ -362,11 +361,6 @@ def build_unet_full(input_shape=(None, None, 1), **params):
     (None, None, None, 8)
     """
     return build_unet(input_shape, output_stride=1, **params)
-
-
-def min_input_size(architecture, *, filters):
-    """Height and width that inputs of ``architecture`` must be multiples of."""
-    return ARCHITECTURES[architecture].size_multiple(tuple(filters))
 
 
 #: Architecture name → its spec. The estimator's ``architecture`` accepts its keys.

@@ -53,9 +53,7 @@ def test_every_architecture_maps_gray_to_the_asked_channels(name, channels):
 def test_unet_takes_any_multiple_of_its_depth(name, multiple, shapes):
     import numpy as np
 
-    from skcolor.architectures import min_input_size
-
-    assert min_input_size(name, filters=(4, 8, 16)) == multiple
+    assert ARCHITECTURES[name].size_multiple((4, 8, 16)) == multiple
     model = ARCHITECTURES[name].builder((None, None, 1), filters=(4, 8, 16), output_channels=2)
     for shape in shapes:
         assert model.predict(np.zeros(shape, np.float32), verbose=0).shape == (*shape[:3], 2)

@@ -200,7 +200,7 @@ def test_the_command_line_hides_native_logs_unless_verbose(verbose):
 
 # In-process checks of the pieces the subprocess runs rely on (no TensorFlow).
 def test_inputs_keep_relative_folders_and_refuse_colliding_outputs(inputs, tmp_path):
-    from skcolor._inputs import find_jobs
+    from skcolor.parallel._inputs import find_jobs
     from skcolor.io import IMAGE_SUFFIXES
 
     good = tmp_path / "good"

@@ -69,7 +69,7 @@ def test_any_size_in_same_size_out(chroma_model, data_dir, size):
 
 
 def test_working_size_bounds_what_the_network_sees(chroma_model, data_dir):
-    from skcolor._inference import InferenceSettings, working_size_for
+    from skcolor._colorizer._inference import InferenceSettings, working_size_for
     from skcolor.io import read_image
 
     photo = read_image(data_dir / "photos" / "sunhays80_img_027_SRF_8_HR.jpg", mode="gray")[np.newaxis]
@@ -161,7 +161,7 @@ def test_calibration_divides_the_class_weights_out():
 
 def test_vividness_moves_between_the_calibrated_mean_and_the_annealed_rebalanced_mode(
         classes_model, cifar_test_gray):
-    from skcolor._inference import InferenceSettings
+    from skcolor._colorizer._inference import InferenceSettings
 
     params = classes_model.get_params()  # the fixture is shared: put them back
     quantizer = classes_model.chroma_quantizer_
@@ -186,7 +186,7 @@ def test_files_saved_before_vividness_load_with_their_decoding(classes_model, ci
     import json
     import zipfile
 
-    from skcolor._model_file import _PARAMS_ENTRY
+    from skcolor._colorizer._model_file import _PARAMS_ENTRY
 
     saved = tmp_path / "new.keras"
     classes_model.save(saved, include_optimizer=False)

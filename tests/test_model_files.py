@@ -13,7 +13,7 @@ import pytest
 
 import skcolor
 from skcolor import AutoencoderColorizer
-from skcolor._model_file import _PARAMS_ENTRY, _SAVE_FORMAT
+from skcolor._colorizer._model_file import _PARAMS_ENTRY, _SAVE_FORMAT
 
 SMALL = dict(architecture="seed", color_space="rgb", filters=(8, 16), latent_dim=32,
              epochs=1, batch_size=16, random_state=0)
@@ -144,7 +144,7 @@ def test_corrupt_weights_are_refused(saved, tmp_path):
 def test_a_decompression_bomb_is_refused_before_it_is_unpacked(saved, tmp_path, monkeypatch):
     # A member of zeros that unpacks to 1,000 times its stored size. The real limit
     # is 2 GiB; lowering it keeps the test small while exercising the same check.
-    import skcolor._model_file
+    import skcolor._colorizer._model_file
 
     members = members_of(saved)
     members["assets/padding.bin"] = bytes(4_000_000)
@@ -153,7 +153,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_unpacked(saved, tmp_path, 
         for name, data in members.items():
             archive.writestr(name, data)
     assert bomb.stat().st_size < 1_000_000
-    monkeypatch.setattr(skcolor._model_file, "MAX_MODEL_BYTES", 2_000_000)
+    monkeypatch.setattr(skcolor._colorizer._model_file, "MAX_MODEL_BYTES", 2_000_000)
 
     def never(*args, **kwargs):
         raise AssertionError("the archive was unpacked")

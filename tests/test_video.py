@@ -272,3 +272,30 @@ def test_each_clip_is_one_dask_task(clips, tmp_path):
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
         "a.mp4", "b.mkv", "c.png", "d.png"]
     assert len(read_clip(tmp_path / "out" / "b.mkv")[0]) == 32
+
+
+@pytest.mark.parametrize("color_space", ["ycbcr", "lab", "rgb"])
+def test_unstabilized_frames_are_what_predict_makes_of_them(signing, cifar_train, color_space):
+    """The clip path runs the network as predict does, whatever the color space: the
+    same working size, decoding and recombination on the full-size luminance."""
+    from skcolor import AutoencoderColorizer
+    from skcolor.video import _FrameColorizer
+
+    truth, _ = signing
+    model = AutoencoderColorizer(color_space=color_space, filters=(8, 16), epochs=1,
+                                 validation_fraction=0, working_size=64, random_state=0)
+    model.fit(cifar_train[:64])
+    # Weights jolted away from a near-gray start: strong colors, varying in space,
+    # so that any difference in the path shows.
+    rng = np.random.default_rng(0)
+    model.model_.set_weights([
+        w + rng.normal(0, 3 * w.std(), w.shape).astype(w.dtype) if w.ndim == 4 else w
+        for w in model.model_.get_weights()])
+    gray = rgb_to_gray(truth[:6])
+    bgr = [cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR) for frame in gray]
+    frames = _FrameColorizer.of(model, None).colorize(bgr, ChromaStabilizer(0))
+    video = np.stack([cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in frames])
+    expected = model.predict(gray)
+    assert video.shape == expected.shape == (6, 120, 160, 3)
+    assert np.abs(video.astype(int) - expected).max() <= 1
+    assert np.std(expected.astype(float), axis=-1).mean() > 5  # colors to compare, not gray

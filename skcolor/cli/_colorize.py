@@ -1,13 +1,13 @@
 """``skcolor colorize``: colorize image files, folders and globs into an output folder.
 
-The work is the library's (:mod:`skcolor._batch`, :mod:`skcolor.parallel`); this
+The work is the library's (:mod:`skcolor.parallel._batch`, :mod:`skcolor.parallel`); this
 module parses, reports and turns errors into messages and exit codes.
 """
 
 import os
 from pathlib import Path
 
-from .._batch import colorize_jobs, describe_error, plan_jobs, with_predict_params
+from ..parallel._batch import BatchRun, describe_error, plan_jobs, with_predict_params
 from ._common import (
     CommandError,
     Progress,
@@ -119,20 +119,19 @@ def run(args):
         report(NAME, f"{name}: {reason}")
 
     progress = Progress(len(todo), f"skcolor {NAME}", prefix=f"skcolor {NAME}: ")
+    run = BatchRun(lambda: _load_colorizer(args), args.batch_size, args.overwrite, progress,
+                   outcome)
     if todo and args.scheduler is not None:
         from ..parallel import colorize_jobs_on_cluster
 
         with _connect(args.scheduler) as client:
             try:
-                colorize_jobs_on_cluster(
-                    client, todo, outcome, model=args.model, predict_params=_predict_params(args),
-                    batch_size=args.batch_size, overwrite=args.overwrite, progress=progress,
-                )
+                colorize_jobs_on_cluster(client, todo, run, model=args.model,
+                                         predict_params=_predict_params(args))
             except (FileNotFoundError, ValueError) as exc:  # the workers' model
                 raise CommandError(_model_problem(args.model, exc)) from exc
     elif todo:
-        colorize_jobs(lambda: _load_colorizer(args), todo, outcome, batch_size=args.batch_size,
-                      overwrite=args.overwrite, progress=progress)
+        run.colorize(todo)
     _summarize(args, outcome)
     if not (found.jobs or found.problems):
         report(NAME, f"found no images to colorize in {' '.join(args.inputs)}")

@@ -77,7 +77,7 @@ def add_model_argument(parser):
 
 def check_model_path(path, *, option="--model"):
     """Fail fast, before Keras starts, if ``option`` (``--model``) names no model file."""
-    from .._model_file import check_model_file
+    from .._colorizer._model_file import check_model_file
 
     if path is None:
         return
@@ -129,7 +129,7 @@ def load_colorizer(path=None, *, option="--model"):
         If the file is missing or is not a model skcolor can load; the message says
         which and why.
     """
-    from .. import _batch
+    from ..parallel import _batch
 
     try:
         return _batch.load_colorizer(path)

@@ -91,8 +91,8 @@ def add_arguments(parser):
 
 def _add_estimator_arguments(parser):
     """One ``--name VALUE`` option per AutoencoderColorizer parameter, from its table."""
-    from .._estimator import AutoencoderColorizer
-    from .._estimator_params import PARAM_TABLE
+    from .._colorizer._estimator import AutoencoderColorizer
+    from .._colorizer._param_table import PARAM_TABLE
     from .._params import KerasCallbacks
 
     group = parser.add_argument_group(
@@ -161,8 +161,8 @@ def _parse_scalar(text):
 
 def _make_colorizer(args):
     """The estimator the options describe, with its parameters validated."""
-    from .._estimator import AutoencoderColorizer
-    from .._estimator_params import PARAM_TABLE, check_colorizer_params
+    from .._colorizer._estimator import AutoencoderColorizer
+    from .._colorizer._param_table import PARAM_TABLE, check_colorizer_params
     from .._params import IntTuple
     params = {
         name[len(_PARAM_PREFIX):]: value
@@ -187,7 +187,7 @@ def _make_colorizer(args):
 
 def run(args):
     """Train on ``args.data`` and save to ``args.out``; return the exit status."""
-    from .._training import TrainingDivergedError
+    from .._colorizer._training import TrainingDivergedError
     from ..io import IMAGE_SUFFIXES, write_image
     from ..plotting import plot_history
 

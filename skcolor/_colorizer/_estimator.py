@@ -1,23 +1,86 @@
 """``AutoencoderColorizer``: a Keras convolutional autoencoder as a scikit-learn estimator.
 
-This module holds the parameters, ``fit``/``predict``/``score`` and the tags; the
-training loop is in ``_training``, prediction at any size in ``_inference``, the
-save record in ``_model_file``, seeds and threads in ``_runtime``.
+The estimator owns its fit, as scikit-learn's MLP does: the checks ``fit`` makes
+first, the training run and its recovery from faults, and the save record are its
+private methods, and :data:`FITTED_STATE` lists its fitted attributes once, for
+forgetting, saving and loading alike. Array-level helpers stay functions:
+prediction at any size in ``_inference``, the Keras optimizer, callbacks and
+training monitor in ``_training``, the ``.keras`` file in ``_model_file``.
 """
 
+import functools
+import os
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from . import _fit_setup, _training
+from .._image import as_float32
+from .._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, seeded_globals
+from .._validation import check_consistent_length, check_image, check_images
+from ..architectures import ARCHITECTURES
+from ..color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
+from ..metrics import psnr
 from ._inference import InferenceSettings, colorize
-from ._model_file import load_estimator, save_estimator
-from ._estimator_params import PARAM_TABLE, check_colorizer_params, check_predict_params
-from ._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, seeded_globals
-from ._validation import check_image, check_images
-from .architectures import ARCHITECTURES
-from .metrics import psnr
+from ._model_file import (fit_token_of, load_keras_model, read_model_record, saved_params,
+                          write_model_file)
+from ._param_table import PARAM_TABLE, check_colorizer_params, check_predict_params
+from ._training import (CLASSIFICATION_LOSS, LOSSES, NonFiniteValue, TrainingDivergedError,
+                        extend_history, make_callbacks, make_optimizer, make_training_monitor,
+                        n_epochs, restore_training_state)
 
-__all__ = ["AutoencoderColorizer"]
+__all__ = ["AutoencoderColorizer", "FITTED_STATE"]
+
+
+def _same(value):
+    return value
+
+
+@dataclass(frozen=True)
+class FittedAttribute:
+    """One fitted attribute of the estimator and its form in the save record.
+
+    ``key`` is None for what the record does not hold: the network (the Keras
+    archive itself) and what a fit leaves for the user only (``callbacks_``).
+    """
+
+    name: str
+    key: str = None
+    kinds: tuple = ()
+    required: bool = True
+    to_record: object = _same
+    from_record: object = _same
+
+
+def _fitted_params_from_record(params):
+    params = saved_params(params)
+    return {**params, "filters": tuple(params.get("filters", ()))}
+
+
+#: The fitted state, listed once: ``fit`` sets it, a failed fit forgets it, and
+#: ``save`` and ``load`` write and read it through this table.
+FITTED_STATE = (
+    FittedAttribute("model_"),
+    FittedAttribute("input_shape_", "input_shape_", (list,), to_record=list, from_record=tuple),
+    FittedAttribute("history_", "history_", (dict,)),
+    FittedAttribute(
+        "chroma_quantizer_", "chroma_quantizer_", (dict, type(None)),
+        to_record=lambda quantizer: None if quantizer is None else quantizer.get_state(),
+        from_record=lambda state: None if state is None else ChromaQuantizer.from_state(state)),
+    # What the network was built and compiled with, for warm_start's checks.
+    FittedAttribute("_fitted_params_", "fitted_params", (dict,),
+                    from_record=_fitted_params_from_record),
+    # Which fit this is, so that another fit never overwrites its checkpoint.
+    FittedAttribute("_fit_token_", "fit_token", (str, type(None)), required=False),
+    FittedAttribute("callbacks_"),
+)
+_RECORD_FIELDS = {field.key: (field.kinds, field.required) for field in FITTED_STATE if field.key}
+# Parameters that have no file form: a loaded estimator gets these values.
+_NOT_SAVED = {"callbacks": None}
 
 
 class AutoencoderColorizer(RegressorMixin, BaseEstimator):
@@ -242,6 +305,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.checkpoint_path = checkpoint_path
         self.callbacks = callbacks
 
+
+    # -- fit -----------------------------------------------------------------
+
     def fit(self, X, y=None):
         """Train the network to map gray images ``X`` to color images ``y``.
 
@@ -264,29 +330,270 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             class's Notes, as is what a ``KeyboardInterrupt`` does.
         """
         check_colorizer_params(self)
-        gray, rgb = _fit_setup.check_training_data(self, X, y)
-        warm = _fit_setup.check_warm_start(self, gray.shape[1:3])
-        _fit_setup.check_checkpoint_path(self, warm)
+        gray, rgb = self._check_training_data(X, y)
+        warm = self._check_warm_start(gray.shape[1:3])
+        self._check_checkpoint_path(warm)
         limit_tensorflow_threads()  # before TensorFlow's first operation fixes its pools
         seed = fit_seed(self.random_state)
         with seeded_globals(seed):
-            inputs, targets, weights = _fit_setup.training_arrays(self, gray, rgb, warm=warm)
+            inputs, targets, weights = self._training_arrays(gray, rgb, warm=warm)
             if not warm:
                 spec = ARCHITECTURES[self.architecture]
                 self.input_shape_ = (None, None, 1) if spec.fully_convolutional else (*gray.shape[1:3], 1)
                 with layer_seeds_from(seed):  # not from Python's random, shared with other threads
                     self.model_ = self._build_model(self.input_shape_)
                 self.history_ = {}
-            if not (warm and _fit_setup.optimizer_carries_on(self)):
-                _training.compile_model(self)
-            self._fitted_params_ = {**_fit_setup.network_params(self),
-                                    **_fit_setup.optimizer_params(self)}
-            _training.train(self, inputs, targets, weights, seed, fresh=not warm)
+            if not (warm and self._optimizer_carries_on()):
+                self._compile()
+            self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
+            self._train(inputs, targets, weights, seed, fresh=not warm)
         return self
 
     def _build_model(self, input_shape):
         """Build the (uncompiled) Keras model; override to plug in another network."""
-        return _fit_setup.build_network(self, input_shape)
+        if self.chroma_quantizer_ is not None:
+            output_channels, activation = self.chroma_quantizer_.n_classes, "softmax"
+        else:
+            output_channels, activation = COLOR_SPACES[self.color_space].output_channels, "sigmoid"
+        spec = ARCHITECTURES[self.architecture]
+        return spec.builder(
+            input_shape, filters=self._filters(), dropout=self.dropout, l1=self.l1, l2=self.l2,
+            output_channels=output_channels, output_activation=activation,
+            **{name: getattr(self, name) for name in spec.own_params},
+        )
+
+    def _filters(self):
+        """``filters``, or the architecture's default ones."""
+        return ARCHITECTURES[self.architecture].filters_for(self.filters)
+
+    def _size_multiple(self):
+        """What the height and width of the network's inputs must be multiples of."""
+        return ARCHITECTURES[self.architecture].size_multiple(self._filters())
+
+    def _check_training_data(self, X, y):
+        if y is None:
+            rgb = check_images(X, name="X (RGB targets, since y is None)", channels=(3,))
+            gray = rgb_to_gray(rgb)
+        else:
+            gray, rgb = check_images(X, name="X", channels=(1,)), check_images(y, name="y", channels=(3,))
+            check_consistent_length(gray, rgb)
+            if gray.shape[1:3] != rgb.shape[1:3]:
+                raise ValueError(
+                    f"X and y must hold images of the same height and width; got "
+                    f"{gray.shape[1]}×{gray.shape[2]} and {rgb.shape[1]}×{rgb.shape[2]}."
+                )
+        multiple, (height, width) = self._size_multiple(), gray.shape[1:3]
+        if height % multiple or width % multiple:
+            raise ValueError(
+                f"architecture={self.architecture!r} with {len(self._filters())} levels needs "
+                f"training images whose height and width are multiples of {multiple} "
+                f"(at least {multiple}×{multiple}); got {height}×{width}."
+            )
+        if self.validation_fraction > 0 and len(gray) < 2:
+            raise ValueError(
+                f"fit needs at least 2 images when validation_fraction > 0; got {len(gray)}. "
+                "Pass more images or validation_fraction=0."
+            )
+        return gray, rgb
+
+    def _check_warm_start(self, size):
+        """Whether this fit continues training; refuses what the fitted network can't take."""
+        if not (self.warm_start and self.__sklearn_is_fitted__()):
+            return False
+        fitted = self._fitted_params_
+        changed = [f"{name}={value!r} (fitted with {fitted.get(name)!r})"
+                   for name, value in self._network_params().items() if fitted.get(name) != value]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues training the fitted network, which these "
+                f"parameters would change: {', '.join(changed)}. Set them back, or set "
+                "warm_start=False to train a new network."
+            )
+        if self.input_shape_[0] is not None and tuple(size) != tuple(self.input_shape_[:2]):
+            height, width = self.input_shape_[:2]
+            raise ValueError(
+                f"warm_start=True: the fitted {self.architecture!r} network takes "
+                f"{height}×{width} images; got {size[0]}×{size[1]}."
+            )
+        return True
+
+    def _check_checkpoint_path(self, warm):
+        """Refuse, before training, a checkpoint that cannot be written or is another fit's."""
+        if self.checkpoint_path is None:
+            return
+        path = Path(self.checkpoint_path)
+        if not path.parent.is_dir() or not os.access(path.parent, os.W_OK | os.X_OK):
+            raise ValueError(
+                f"checkpoint_path={os.fspath(path)!r}: its folder {str(path.parent)!r} is "
+                "missing or not writable; expected a .keras path in an existing, writable folder."
+            )
+        own = getattr(self, "_fit_token_", None)
+        if path.exists() and fit_token_of(path) != own:
+            raise ValueError(
+                f"checkpoint_path={os.fspath(path)!r} holds another fit's checkpoint, which "
+                "fit does not overwrite. Give each estimator its own path (clones, such as "
+                "a search's candidates, share it: leave it None there), remove the file, or "
+                "resume it with AutoencoderColorizer.load(path).set_params(warm_start=True)."
+            )
+        if not (warm and own):
+            self._fit_token_ = uuid.uuid4().hex
+
+    def _training_arrays(self, gray, rgb, *, warm=False):
+        """Network inputs, targets and per-pixel loss weights (or None).
+
+        A warm start keeps the fitted chroma classes: they are the network's outputs.
+        """
+        inputs, targets = as_float32(gray), COLOR_SPACES[self.color_space].encode(rgb)
+        if not warm:
+            self.chroma_quantizer_ = None
+            if self.loss == CLASSIFICATION_LOSS:
+                self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
+        if self.chroma_quantizer_ is None:
+            return inputs, targets, None
+        classes, weights = self.chroma_quantizer_.encode(targets)
+        return inputs, classes, weights
+
+    def _network_params(self):
+        """The parameters that fit bakes into the network and the chroma classes."""
+        names = ("architecture", "color_space", "dropout", "l1", "l2", "loss",
+                 *ARCHITECTURES[self.architecture].own_params)
+        params = {name: getattr(self, name) for name in names}
+        params["filters"] = self._filters()
+        if self.loss == CLASSIFICATION_LOSS:
+            params["rebalance"] = self.rebalance
+        return params
+
+    def _optimizer_params(self):
+        return {"optimizer": self.optimizer, "learning_rate": self.learning_rate}
+
+    def _optimizer_carries_on(self):
+        """Whether a warm start keeps the model's optimizer and its state."""
+        return getattr(self.model_, "optimizer", None) is not None and all(
+            self._fitted_params_.get(name) == value
+            for name, value in self._optimizer_params().items())
+
+    def _compile(self):
+        """Compile ``model_`` with a fresh optimizer and the estimator's loss."""
+        self.model_.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate),
+                            loss=LOSSES[self.loss])
+
+    def _train(self, inputs, targets, weights, seed, *, fresh=True):
+        """Run Keras' ``fit`` on ``model_``, extend ``history_``, recover from faults.
+
+        ``fresh`` is False for a warm start: ``history_`` then continues, and a
+        failure falls back to the state training started from. With a
+        ``checkpoint_path``, the estimator is saved after every finished epoch and
+        once more at the end.
+        """
+        validation_data = None
+        if self.validation_fraction > 0:
+            order = np.random.default_rng(seed).permutation(len(inputs))
+            n_val = max(1, int(round(self.validation_fraction * len(inputs))))
+            n_val = min(n_val, len(inputs) - 1)
+            val_index, train_index = np.sort(order[:n_val]), np.sort(order[n_val:])
+            validation_data = (inputs[val_index], targets[val_index])
+            if weights is not None:
+                validation_data += (weights[val_index],)
+                weights = weights[train_index]
+            inputs, targets = inputs[train_index], targets[train_index]
+        monitored = "val_loss" if validation_data is not None else "loss"
+        previous = self.history_
+        checkpoint = (None if self.checkpoint_path is None
+                      else functools.partial(self._write_checkpoint, previous))
+        monitor = make_training_monitor(monitor=monitored, on_epoch_recorded=checkpoint)
+        callbacks, self.callbacks_ = make_callbacks(self, monitored)
+        initial_epoch = n_epochs(previous)
+        try:
+            self.model_.fit(
+                inputs,
+                targets,
+                sample_weight=weights,
+                batch_size=self.batch_size,
+                initial_epoch=initial_epoch,
+                epochs=initial_epoch + self.epochs,
+                validation_data=validation_data,
+                callbacks=[*callbacks, monitor],
+                shuffle=True,
+                verbose=int(self.verbose),
+            )
+        except NonFiniteValue as exc:
+            self._recover_from_divergence(exc, monitor, previous, fresh=fresh)
+        except KeyboardInterrupt:
+            if not self._recover_from_interrupt(monitor, previous, monitored, fresh=fresh):
+                raise
+        except Exception:
+            # Never leave an untrained network looking fitted.
+            if fresh:
+                self._forget_fit()
+            elif monitor.initial_state is not None:
+                self._restore(monitor.initial_state)
+                self.history_ = previous
+            raise
+        else:
+            self.history_ = extend_history(previous, monitor.history)
+        finally:
+            for callback in getattr(self, "callbacks_", ()):
+                callback.set_model(None)  # what they recorded stays; the network is model_
+        if self.checkpoint_path is not None:
+            self.save(self.checkpoint_path)  # early stopping or an interrupt restored weights
+
+    def _write_checkpoint(self, previous_history, new_history):
+        self.history_ = extend_history(previous_history, new_history)
+        self.save(self.checkpoint_path)
+
+    def _recover_from_divergence(self, exc, monitor, previous_history, *, fresh):
+        """Keep the last finite state, then raise TrainingDivergedError."""
+        where = f"epoch {exc.epoch + 1}" + ("" if exc.batch is None else f", batch {exc.batch + 1}")
+        what = ("the weights stopped being finite" if exc.what == "weights"
+                else f"the {exc.what} became {exc.value}")
+        state = monitor.last_state
+        if state is None and not fresh:
+            state = monitor.initial_state
+        if state is None:
+            self._forget_fit()
+            kept = "No epoch had finished, so the estimator is not fitted."
+        else:
+            self._restore(state)
+            self.history_ = extend_history(previous_history, monitor.history)
+            kept = (f"The estimator keeps the weights of epoch {n_epochs(self.history_)}, "
+                    "the last that ended with finite values.")
+        raise TrainingDivergedError(
+            f"Training diverged: {what} in {where}. Try a smaller learning_rate (it is "
+            f"{self.learning_rate:g}), optimizer='adam', or smaller l1/l2. {kept}"
+        ) from None
+
+    def _recover_from_interrupt(self, monitor, previous_history, monitored, *, fresh):
+        """Keep the best state after a KeyboardInterrupt; False if there is none."""
+        if monitor.best_state is None:
+            if fresh:
+                self._forget_fit()
+                return False
+            state, kept = monitor.initial_state, "the weights it started from"
+        else:
+            state = monitor.best_state
+            kept = (f"the weights of epoch {monitor.best_epoch + 1} (lowest {monitored}, "
+                    f"{monitor.best_value:.4g})")
+        self._restore(state)
+        self.history_ = extend_history(previous_history, monitor.history)
+        warnings.warn(
+            f"Training interrupted after {n_epochs(monitor.history)} of {self.epochs} "
+            f"epochs; the estimator keeps {kept}, and history_ the "
+            f"{n_epochs(self.history_)} finished epochs.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return True
+
+    def _restore(self, state):
+        if not restore_training_state(self.model_, state):
+            self._compile()  # the optimizer was fresh when the state was taken
+
+    def _forget_fit(self):
+        """Make the estimator unfitted again: no fitted attribute survives."""
+        for field in FITTED_STATE:
+            self.__dict__.pop(field.name, None)
+
+    # -- predict and score -----------------------------------------------------
 
     def predict(self, X):
         """Colorize gray images of any size; the output has the input's size.
@@ -370,6 +677,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = True
         return tags
 
+    # -- the save record -------------------------------------------------------
+
     def save(self, path, *, include_optimizer=True):
         """Write the fitted estimator to a ``.keras`` file, atomically.
 
@@ -388,7 +697,15 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             Adam); without it, ``warm_start`` continues with a fresh optimizer.
         """
         check_is_fitted(self)
-        save_estimator(self, path, include_optimizer=include_optimizer)
+        params = {**self.get_params(), **_NOT_SAVED}
+        if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+            params["random_state"] = None  # a RandomState object has no portable form
+        if params["checkpoint_path"] is not None:
+            params["checkpoint_path"] = os.fspath(params["checkpoint_path"])
+        record = {"params": params, **{
+            field.key: field.to_record(getattr(self, field.name, None))
+            for field in FITTED_STATE if field.key}}
+        write_model_file(path, self.model_, record, include_optimizer=include_optimizer)
 
     @classmethod
     def load(cls, path):
@@ -396,11 +713,11 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
         A missing file raises ``FileNotFoundError``. Refused, with a ``ValueError``
         saying why: a folder, or a file that is not a complete zip archive; a
-        ``.keras`` archive without
-        skcolor's record (a plain Keras model: use ``keras.saving.load_model``), or
-        with a damaged one; a file of a save format this skcolor does not read, or
-        with parameters it does not know (both versions named); a model with
-        ``Lambda`` layers or anything else Keras' safe mode refuses.
+        ``.keras`` archive without skcolor's record (a plain Keras model: use
+        ``keras.saving.load_model``), or with a damaged one; a file of a save
+        format this skcolor does not read, or with parameters it does not know
+        (both versions named); a model with ``Lambda`` layers or anything else
+        Keras' safe mode refuses.
 
         Parameters
         ----------
@@ -412,4 +729,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         estimator : AutoencoderColorizer
             Fitted, with the parameters it was saved with.
         """
-        return load_estimator(cls, path, check_params=check_colorizer_params)
+        record = read_model_record(path, cls._get_param_names(), _RECORD_FIELDS)
+        # Files saved before ``vividness`` existed decoded the rebalanced distribution,
+        # which vividness 1 is: they keep their output.
+        estimator = cls(**{"vividness": 1.0, **saved_params(record["params"])})
+        check_colorizer_params(estimator)  # before Keras reads anything
+        estimator.model_ = load_keras_model(path)
+        for field in FITTED_STATE:
+            if field.key in record:
+                setattr(estimator, field.name, field.from_record(record[field.key]))
+        return estimator

@@ -1,16 +1,15 @@
-"""The training loop of ``AutoencoderColorizer.fit`` and its recovery from faults.
+"""The Keras pieces of ``AutoencoderColorizer.fit``: optimizers, losses, callbacks,
+and the training monitor that lets a fit recover from faults.
 
 Keras names (optimizers, losses) are plain data, so that parameter validation can
 use them without importing Keras; everything that builds Keras objects imports
-Keras when called. :func:`train` runs Keras' ``fit`` and keeps the estimator in a
-sound state whatever happens: divergence (:class:`TrainingDivergedError`), Ctrl-C,
-or any other error.
+Keras when called. The estimator's ``_train`` runs Keras' ``fit`` with these and
+keeps itself in a sound state whatever happens: divergence
+(:class:`TrainingDivergedError`), Ctrl-C, or any other error.
 """
 
 import copy
-import functools
 import math
-import warnings
 
 import numpy as np
 
@@ -21,7 +20,8 @@ __all__ = [
     "TrainingDivergedError",
     "make_optimizer",
     "make_callbacks",
-    "train",
+    "make_training_monitor",
+    "restore_training_state",
     "extend_history",
     "n_epochs",
 ]
@@ -216,136 +216,6 @@ def restore_training_state(model, state):
     for variable, value in zip(variables, optimizer_values):
         variable.assign(value)
     return True
-
-
-def train(estimator, inputs, targets, weights, seed, *, fresh=True):
-    """Run Keras' ``fit`` on ``estimator.model_``, extend ``history_``, recover from faults.
-
-    ``fresh`` is False for a warm start: ``history_`` then continues, and a
-    failure falls back to the state training started from. With a
-    ``checkpoint_path``, the estimator is saved after every finished epoch and
-    once more at the end.
-    """
-    validation_data = None
-    if estimator.validation_fraction > 0:
-        order = np.random.default_rng(seed).permutation(len(inputs))
-        n_val = max(1, int(round(estimator.validation_fraction * len(inputs))))
-        n_val = min(n_val, len(inputs) - 1)
-        val_index, train_index = np.sort(order[:n_val]), np.sort(order[n_val:])
-        validation_data = (inputs[val_index], targets[val_index])
-        if weights is not None:
-            validation_data += (weights[val_index],)
-            weights = weights[train_index]
-        inputs, targets = inputs[train_index], targets[train_index]
-    monitored = "val_loss" if validation_data is not None else "loss"
-    previous = estimator.history_
-    checkpoint = (None if estimator.checkpoint_path is None
-                  else functools.partial(_write_checkpoint, estimator, previous))
-    monitor = make_training_monitor(monitor=monitored, on_epoch_recorded=checkpoint)
-    callbacks, estimator.callbacks_ = make_callbacks(estimator, monitored)
-    initial_epoch = n_epochs(previous)
-    try:
-        estimator.model_.fit(
-            inputs,
-            targets,
-            sample_weight=weights,
-            batch_size=estimator.batch_size,
-            initial_epoch=initial_epoch,
-            epochs=initial_epoch + estimator.epochs,
-            validation_data=validation_data,
-            callbacks=[*callbacks, monitor],
-            shuffle=True,
-            verbose=int(estimator.verbose),
-        )
-    except NonFiniteValue as exc:
-        _recover_from_divergence(estimator, exc, monitor, previous, fresh=fresh)
-    except KeyboardInterrupt:
-        if not _recover_from_interrupt(estimator, monitor, previous, monitored, fresh=fresh):
-            raise
-    except Exception:
-        # Never leave an untrained network looking fitted.
-        if fresh:
-            forget_fit(estimator)
-        elif monitor.initial_state is not None:
-            _restore(estimator, monitor.initial_state)
-            estimator.history_ = previous
-        raise
-    else:
-        estimator.history_ = extend_history(previous, monitor.history)
-    finally:
-        for callback in estimator.callbacks_:
-            callback.set_model(None)  # what they recorded stays; the network is model_
-    if estimator.checkpoint_path is not None:
-        estimator.save(estimator.checkpoint_path)  # early stopping or an interrupt restored weights
-
-
-def _write_checkpoint(estimator, previous_history, new_history):
-    estimator.history_ = extend_history(previous_history, new_history)
-    estimator.save(estimator.checkpoint_path)
-
-
-def _recover_from_divergence(estimator, exc, monitor, previous_history, *, fresh):
-    """Keep the last finite state, then raise TrainingDivergedError."""
-    where = f"epoch {exc.epoch + 1}" + ("" if exc.batch is None else f", batch {exc.batch + 1}")
-    what = ("the weights stopped being finite" if exc.what == "weights"
-            else f"the {exc.what} became {exc.value}")
-    state = monitor.last_state
-    if state is None and not fresh:
-        state = monitor.initial_state
-    if state is None:
-        forget_fit(estimator)
-        kept = "No epoch had finished, so the estimator is not fitted."
-    else:
-        _restore(estimator, state)
-        estimator.history_ = extend_history(previous_history, monitor.history)
-        kept = (f"The estimator keeps the weights of epoch {n_epochs(estimator.history_)}, "
-                "the last that ended with finite values.")
-    raise TrainingDivergedError(
-        f"Training diverged: {what} in {where}. Try a smaller learning_rate (it is "
-        f"{estimator.learning_rate:g}), optimizer='adam', or smaller l1/l2. {kept}"
-    ) from None
-
-
-def _recover_from_interrupt(estimator, monitor, previous_history, monitored, *, fresh):
-    """Keep the best state after a KeyboardInterrupt; False if there is none."""
-    if monitor.best_state is None:
-        if fresh:
-            forget_fit(estimator)
-            return False
-        state, kept = monitor.initial_state, "the weights it started from"
-    else:
-        state = monitor.best_state
-        kept = (f"the weights of epoch {monitor.best_epoch + 1} (lowest {monitored}, "
-                f"{monitor.best_value:.4g})")
-    _restore(estimator, state)
-    estimator.history_ = extend_history(previous_history, monitor.history)
-    warnings.warn(
-        f"Training interrupted after {n_epochs(monitor.history)} of {estimator.epochs} "
-        f"epochs; the estimator keeps {kept}, and history_ the "
-        f"{n_epochs(estimator.history_)} finished epochs.",
-        UserWarning,
-        stacklevel=4,
-    )
-    return True
-
-
-def _restore(estimator, state):
-    if not restore_training_state(estimator.model_, state):
-        compile_model(estimator)  # the optimizer was fresh when the state was taken
-
-
-def compile_model(estimator):
-    """Compile ``estimator.model_`` with a fresh optimizer and the estimator's loss."""
-    estimator.model_.compile(
-        optimizer=make_optimizer(estimator.optimizer, estimator.learning_rate),
-        loss=LOSSES[estimator.loss],
-    )
-
-
-def forget_fit(estimator):
-    """Make ``estimator`` unfitted again."""
-    for name in ("model_", "input_shape_", "history_", "chroma_quantizer_", "_fitted_params_"):
-        estimator.__dict__.pop(name, None)
 
 
 def n_epochs(history):

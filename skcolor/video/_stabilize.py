@@ -13,10 +13,17 @@ working size, where flow is cheap.
 import cv2
 import numpy as np
 
-__all__ = ["ChromaStabilizer", "MOTIONS"]
+from .._params import Interval, Options, Param, check_values
+
+__all__ = ["ChromaStabilizer", "MOTIONS", "STABILIZER_PARAMS"]
 
 #: How the previous output is brought onto the current frame before blending.
 MOTIONS = ("dis", "farneback", "none")
+#: The stabilizer's parameters, which the clip functions take and check too.
+STABILIZER_PARAMS = {
+    "strength": Param([Interval(float, 0, 1, closed="left")], ""),
+    "motion": Param([Options(*MOTIONS)], ""),
+}
 
 # Luminance disagreement (on the [0, 1] scale) at which the previous output's
 # weight falls to 1/e of ``strength``: a few gray levels of noise keep most of it,
@@ -53,12 +60,8 @@ class ChromaStabilizer:
     """
 
     def __init__(self, strength=0.8, *, motion="dis"):
-        if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not (
-            0 <= strength < 1
-        ):
-            raise ValueError(f"strength must be a number in [0, 1); got {strength!r}.")
-        if motion not in MOTIONS:
-            raise ValueError(f"motion must be one of {', '.join(MOTIONS)}; got {motion!r}.")
+        check_values("ChromaStabilizer", {"strength": strength, "motion": motion},
+                     STABILIZER_PARAMS)
         self.strength = float(strength)
         self.motion = motion
         self.cuts = []

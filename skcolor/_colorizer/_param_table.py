@@ -5,11 +5,11 @@
 parameter is added here, in ``__init__`` and in the class's docstring.
 """
 
-from ._params import (FilePath, Interval, IntTuple, KerasCallbacks, Keys, Options, Param,
+from .._params import (FilePath, Interval, IntTuple, KerasCallbacks, Keys, Options, Param,
                       RandomState, check_params)
 from ._training import CLASSIFICATION_LOSS, LOSSES, OPTIMIZERS
-from .architectures import ARCHITECTURES
-from .color import COLOR_SPACES
+from ..architectures import ARCHITECTURES
+from ..color import COLOR_SPACES
 
 __all__ = ["PARAM_TABLE", "PREDICT_PARAMS", "check_colorizer_params", "check_predict_params"]
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._image import resize_batch
+from .._image import resize_batch
 from ._cifar_batches import ACCEPTED_FORMS as _ACCEPTED_FORMS
 from ._cifar_batches import BATCHES as _BATCHES
 from ._cifar_batches import read_batch_archive as _read_batch_archive
 from ._cifar_batches import read_batch_folder as _read_batch_folder
 from ._cifar_batches import split_batches as _split_batches
-from ._params import Interval, IntTuple, Options, Param, validate_params
+from .._params import Interval, IntTuple, Options, Param, validate_params
 from ._photo_crops import sample_photo_crops
-from .io import IMAGE_SUFFIXES, read_image
+from ..io import IMAGE_SUFFIXES, read_image
 
 __all__ = ["CIFAR10_CLASSES", "load_image_folder", "load_cifar10", "sample_photo_crops"]
 

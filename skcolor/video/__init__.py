@@ -13,15 +13,18 @@ the sound back with a tool such as FFmpeg if you need it.
 """
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ._image import as_float32, restore_dtype
-from ._temporal import ChromaStabilizer
-from ._video_io import (
+from .._colorizer._inference import InferenceSettings, predict_color, recombine, working_size_for
+from .._image import as_float32, resize_batch
+from .._params import Interval, Options, Param, check_values, validate_params
+from ..color import COLOR_SPACES
+from ._stabilize import STABILIZER_PARAMS, ChromaStabilizer
+from ._io import (
     VIDEO_SUFFIXES,
     WRITABLE_CONTAINERS,
     is_video,
@@ -31,7 +34,6 @@ from ._video_io import (
     video_output_path,
     writing_video,
 )
-from .color import rgb_to_ycbcr
 
 __all__ = [
     "colorize_video",
@@ -50,6 +52,22 @@ __all__ = [
 DEFAULT_STRENGTH = 0.8
 # Working size for colorizers that do not declare one.
 _FALLBACK_WORKING_SIZE = 256
+#: How a clip is colorized: checked once, at the public function's call.
+_CLIP_OPTIONS = {
+    **STABILIZER_PARAMS,
+    "working_size": Param([Interval(int, 8, None), Options(None)], ""),
+    "batch_size": Param([Interval(int, 1, None)], ""),
+}
+
+
+@dataclass(frozen=True)
+class _ClipOptions:
+    """The options of one clip's colorization, with :func:`colorize_video`'s defaults."""
+
+    strength: float = DEFAULT_STRENGTH
+    motion: str = "dis"
+    working_size: int = None
+    batch_size: int = 16
 
 
 @dataclass
@@ -78,6 +96,7 @@ class VideoResult:
     cuts: list = field(default_factory=list)
 
 
+@validate_params({**_CLIP_OPTIONS, "overwrite": Param([Options(False, True)], "")})
 def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motion="dis",
                    working_size=None, batch_size=16, overwrite=False, progress=None):
     """Colorize a gray (or color, read by its luminance) video clip into ``dst``.
@@ -92,10 +111,13 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
         the mp4v codec, ``.avi`` with MJPG; any other suffix is replaced by
         ``.mp4`` (the result's ``path`` says so). Its folder must exist.
     colorizer : fitted estimator, default=None
-        Anything whose ``predict`` colorizes a batch of gray images
-        ``(n, h, w, 1)`` float in [0, 1] into RGB ``(n, h, w, 3)``, such as an
-        :class:`~skcolor.AutoencoderColorizer`; None uses
-        :func:`skcolor.load_pretrained`.
+        A fitted :class:`~skcolor.AutoencoderColorizer` (None uses
+        :func:`skcolor.load_pretrained`): its network runs as in ``predict``, so
+        with ``strength=0`` each frame is what ``predict`` makes of it, whatever
+        the model's ``color_space``; the stabilization blends the network's own
+        channels. Anything else whose ``predict`` colorizes a batch of gray images
+        ``(n, h, w, 1)`` float in [0, 1] into RGB ``(n, h, w, 3)`` works too: its
+        colors are kept as YCbCr chroma on the frame's full-size luminance.
     strength : float in [0, 1), default=0.8
         Temporal stabilization: the weight of the previous frame's output,
         carried along the motion, where the luminance agrees. 0 colorizes each
@@ -123,7 +145,9 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
     ------
     ValueError
         If ``src`` cannot be read as a clip (damaged, truncated, not a video) or
-        a parameter is invalid. Nothing is written then.
+        a parameter has a wrong value. Nothing is written then.
+    TypeError
+        If a parameter has a wrong type.
     FileExistsError
         If the output exists and ``overwrite`` is false.
 
@@ -144,14 +168,9 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
     >>> result.frames, (result.width, result.height), result.fps
     (12, (160, 120), 5.0)
     """
-    _check_options(strength, motion, working_size, batch_size)
-    capture, info = open_video(src)
-    try:
-        return _colorize_opened(capture, info, os.fspath(src), dst, colorizer, strength=strength,
-                                motion=motion, working_size=working_size,
-                                batch_size=batch_size, overwrite=overwrite, progress=progress)
-    finally:
-        capture.release()
+    options = _ClipOptions(strength, motion, working_size, batch_size)
+    return _colorize_clip(src, dst, lambda: colorizer, options, overwrite=overwrite,
+                          progress=progress)
 
 
 def colorize_clip(source, target, load, *, overwrite=False, progress=None, **options):
@@ -194,61 +213,76 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
     ...     colorize_clip(clip, Path(folder) / "out.mp4", skcolor.load_pretrained).frames
     12
     """
-    options = {"strength": DEFAULT_STRENGTH, "motion": "dis", "working_size": None,
-               "batch_size": 16, **options}
-    _check_options(**options)
+    check_values("colorize_clip()", {**vars(_ClipOptions()), **options}, _CLIP_OPTIONS)
+    return _colorize_clip(source, target, load, _ClipOptions(**options), overwrite=overwrite,
+                          progress=progress)
+
+
+def _colorize_clip(source, target, load, options, *, overwrite, progress):
+    """Open ``source``, then load the colorizer, then colorize the clip into ``target``."""
     capture, info = open_video(source)
     try:
         colorizer = load()
-        return _colorize_opened(capture, info, os.fspath(source), target, colorizer,
-                                overwrite=overwrite, progress=progress, **options)
+        if colorizer is None:
+            from .._pretrained import load_pretrained
+
+            colorizer = load_pretrained()
+        frame_colorizer = _FrameColorizer.of(colorizer, options.working_size)
+        stabilizer = ChromaStabilizer(options.strength, motion=options.motion)
+        frames = read_frames(capture, info, os.fspath(source))
+        target = video_output_path(target)
+        done = 0
+        with writing_video(target, info, overwrite=overwrite) as writer:
+            while batch := _next_batch(frames, options.batch_size):
+                for frame in frame_colorizer.colorize(batch, stabilizer):
+                    writer.write(frame)
+                done += len(batch)
+                if progress is not None:
+                    progress(done, max(done, info.declared_frames))
     finally:
         capture.release()
-
-
-def _check_options(strength, motion, working_size, batch_size):
-    ChromaStabilizer(strength, motion=motion)  # validates both
-    for name, value, low in (("working_size", working_size, 8), ("batch_size", batch_size, 1)):
-        if value is None and name == "working_size":
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an int of at least {low}; got {value!r}.")
-
-
-def _colorize_opened(capture, info, name, dst, colorizer, *, strength, motion, working_size,
-                     batch_size, overwrite, progress):
-    if colorizer is None:
-        from ._pretrained import load_pretrained
-
-        colorizer = load_pretrained()
-    dst = video_output_path(dst)
-    size = _working_shape(info, _working_side(colorizer, working_size))
-    stabilizer = ChromaStabilizer(strength, motion=motion)
-    frames = read_frames(capture, info, name)
-    done = 0
-    with writing_video(dst, info, overwrite=overwrite) as writer:
-        while batch := _next_batch(frames, batch_size):
-            for frame in _colorize_batch(batch, colorizer, size, stabilizer):
-                writer.write(frame)
-            done += len(batch)
-            if progress is not None:
-                progress(done, max(done, info.declared_frames))
-    return VideoResult(path=dst, frames=done, width=info.width, height=info.height,
+    return VideoResult(path=target, frames=done, width=info.width, height=info.height,
                        fps=info.fps, cuts=list(stabilizer.cuts))
 
 
-def _working_side(colorizer, working_size):
-    if working_size is not None:
-        return working_size
-    get_params = getattr(colorizer, "get_params", None)
-    declared = get_params().get("working_size") if get_params is not None else None
-    return declared if declared is not None else _FALLBACK_WORKING_SIZE
+@dataclass(frozen=True)
+class _FrameColorizer:
+    """Colorizes frames as ``predict`` colorizes images, with a stabilizer in between.
 
+    ``predict_channels`` maps a gray batch at working size to the color space's
+    channels in [0, 1]; the stabilizer blends those, and ``_inference.recombine``
+    puts them back on each frame's full-size luminance, as ``predict`` does.
+    """
 
-def _working_shape(info, side):
-    """(height, width) of the frames at working size: the longest side ``side`` at most."""
-    scale = min(1.0, side / max(info.width, info.height))
-    return max(1, round(info.height * scale)), max(1, round(info.width * scale))
+    predict_channels: object
+    settings: InferenceSettings
+
+    @classmethod
+    def of(cls, colorizer, working_size):
+        """The network of a fitted AutoencoderColorizer, or any colorizer's ``predict``."""
+        if hasattr(colorizer, "model_") and hasattr(colorizer, "_size_multiple"):
+            settings = InferenceSettings.of(colorizer)
+            if working_size is not None:
+                settings = replace(settings, working_size=working_size)
+            model = colorizer.model_
+            return cls(lambda gray: predict_color(model, gray, settings), settings)
+        get_params = getattr(colorizer, "get_params", None)
+        declared = get_params().get("working_size") if get_params is not None else None
+        side = working_size or declared or _FALLBACK_WORKING_SIZE
+        ycbcr = COLOR_SPACES["ycbcr"]
+        return cls(lambda gray: ycbcr.encode(np.asarray(colorizer.predict(as_float32(gray)))),
+                   InferenceSettings("ycbcr", fixed_size=None, working_size=side, size_multiple=1))
+
+    def colorize(self, batch, stabilizer):
+        """Yield the BGR uint8 colorization of each frame of ``batch`` (BGR uint8 frames)."""
+        gray = np.stack([cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) for frame in batch])[..., None]
+        small = resize_batch(gray, working_size_for(*gray.shape[1:3], self.settings))
+        channels = self.predict_channels(small)
+        rgb = np.empty((*gray.shape[1:3], 3), np.uint8)
+        for luma, small_luma, frame_channels in zip(gray, small, channels):
+            steady = stabilizer.update(small_luma[..., 0], frame_channels)
+            recombine(steady, luma, self.settings.color_space, out=rgb)
+            yield cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 def _next_batch(frames, batch_size):
@@ -258,19 +292,3 @@ def _next_batch(frames, batch_size):
         if len(batch) == batch_size:
             break
     return batch
-
-
-def _colorize_batch(batch, colorizer, size, stabilizer):
-    """Yield the BGR uint8 colorization of each frame of ``batch`` (BGR uint8 frames)."""
-    height, width = size
-    lumas = [cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) for frame in batch]  # BT.601, as rgb_to_gray
-    small = np.stack([cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA)
-                      for luma in lumas])
-    rgb = np.asarray(colorizer.predict(as_float32(small[..., np.newaxis])), dtype=np.float32)
-    chroma = rgb_to_ycbcr(rgb)[..., 1:]
-    for luma, small_luma, frame_chroma in zip(lumas, small, chroma):
-        steady = restore_dtype(stabilizer.update(small_luma, frame_chroma), np.uint8)
-        full = cv2.resize(steady, (luma.shape[1], luma.shape[0]), interpolation=cv2.INTER_LINEAR)
-        # OpenCV's YCrCb is the full-range BT.601 YCbCr of skcolor.color (Cr first);
-        # on uint8 planes it recombines a 640×480 frame 4× faster than ycbcr_to_rgb.
-        yield cv2.cvtColor(cv2.merge([luma, full[..., 1], full[..., 0]]), cv2.COLOR_YCrCb2BGR)

@@ -16,11 +16,10 @@ import pickle
 import threading
 from pathlib import Path
 
-from ._batch import Outcome, SilentProgress, colorize_jobs, load_colorizer, plan_jobs
-from ._batch import Job, record_failure, split_clips, with_predict_params
-from ._model_file import check_model_file
-from ._params import Interval, Options, Param, validate_params
-from ._runtime import THREADS_VARIABLE, limit_tensorflow_threads
+from ._batch import BatchRun, Job, load_colorizer, plan_jobs, split_clips, with_predict_params
+from .._colorizer._model_file import check_model_file
+from .._params import Interval, Options, Param, validate_params
+from .._runtime import THREADS_VARIABLE, limit_tensorflow_threads
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
 __all__ = ["colorize_files", "THREADS_VARIABLE"]
@@ -140,22 +139,24 @@ def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, 
                                  overwrite=overwrite)
     if todo:
         colorize_jobs_on_cluster(
-            client, todo, outcome, model=model,
+            client, todo, BatchRun(None, batch_size, overwrite, outcome=outcome), model=model,
             predict_params={"working_size": working_size, "vividness": vividness},
-            batch_size=batch_size, overwrite=overwrite, files_per_task=files_per_task,
+            files_per_task=files_per_task,
         )
     return outcome
 
 
-def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, batch_size,
-                             overwrite, files_per_task=_DEFAULT_FILES_PER_TASK, progress=None):
-    """Colorize ``jobs`` on ``client``'s workers; record the results in ``outcome``.
+def colorize_jobs_on_cluster(client, jobs, run, *, model, predict_params,
+                             files_per_task=_DEFAULT_FILES_PER_TASK):
+    """Colorize ``jobs`` on ``client``'s workers as ``run`` says; record the results in it.
 
     What ``skcolor colorize --scheduler`` and :func:`colorize_files` share. The
-    workers run :func:`skcolor._batch.colorize_jobs`, the local code, on their
-    shares; here their outcomes are merged, failures reported through
-    ``progress`` (see :class:`skcolor._batch.SilentProgress`, the default) as a
-    local run reports them, with the inputs named as they were given.
+    workers run a :class:`~skcolor.parallel._batch.BatchRun`, the local code, with
+    ``run``'s batch size and ``overwrite`` on their shares, loading ``model`` with
+    ``predict_params`` themselves (``run.load`` is not used); here their outcomes
+    are merged into ``run.outcome``, and failures reported through
+    ``run.progress`` as a local run reports them, with the inputs named as they
+    were given.
 
     Raises
     ------
@@ -163,8 +164,7 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, ba
         If the workers cannot load the model (the message says so).
     """
     distributed = distributed_module()
-    if progress is None:
-        progress = SilentProgress()
+    outcome, progress = run.outcome, run.progress
     model_spec = _model_spec(client, model)
     # Workers may run in other folders: they get absolute paths, and failures
     # come back named as the user named the inputs.
@@ -182,8 +182,8 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, ba
     # Options bound here (Client.map has a batch_size of its own); the model's
     # future goes as an argument, which Dask replaces by its value on the worker.
     colorize_share = functools.partial(
-        _colorize_share, predict_params=predict_params, batch_size=batch_size,
-        overwrite=overwrite,
+        _colorize_share, predict_params=predict_params, batch_size=run.batch_size,
+        overwrite=run.overwrite,
     )
     futures = client.map(colorize_share, shares, [model_spec] * len(shares), pure=False)
     share_of = dict(zip(futures, shares))
@@ -197,13 +197,13 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, ba
             except Exception as exc:  # e.g. a worker killed by the memory limit
                 reason = f"lost on a Dask worker ({type(exc).__name__}: {exc})"
                 for job in share:
-                    record_failure(given[job.source], reason, outcome, progress)
+                    run.record_failure(given[job.source], reason)
             else:
                 outcome.written += result.written
                 outcome.skipped.extend(given[job.source] for job in result.skipped)
                 for name, reason in result.failed:
                     job = given[Path(name)]
-                    record_failure(job, reason.replace(name, os.fspath(job.source)), outcome, progress)
+                    run.record_failure(job, reason.replace(name, os.fspath(job.source)))
             progress.advance(len(share))
     finally:
         client.cancel(futures)
@@ -212,7 +212,7 @@ def colorize_jobs_on_cluster(client, jobs, outcome, *, model, predict_params, ba
 
 def _model_spec(client, model):
     """What tells a worker which model to load: None, a path, or a pickle's future."""
-    from ._estimator import AutoencoderColorizer
+    from .._colorizer._estimator import AutoencoderColorizer
 
     if model is None:
         return None
@@ -235,13 +235,10 @@ def _model_spec(client, model):
 
 def _colorize_share(jobs, model_spec, *, predict_params, batch_size, overwrite):
     """Run on a worker: colorize ``jobs`` with the local code."""
-    outcome = Outcome()
-
-    def load():
-        return with_predict_params(_worker_colorizer(model_spec), predict_params)
-
-    colorize_jobs(load, jobs, outcome, batch_size=batch_size, overwrite=overwrite)
-    return outcome
+    run = BatchRun(lambda: with_predict_params(_worker_colorizer(model_spec), predict_params),
+                   batch_size, overwrite)
+    run.colorize(jobs)
+    return run.outcome
 
 
 _worker_models_lock = threading.Lock()

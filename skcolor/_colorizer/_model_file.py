@@ -1,10 +1,12 @@
 """The ``.keras`` files of :meth:`AutoencoderColorizer.save`: the whole save record.
 
 A saved estimator is a regular Keras archive with skcolor's record added as one
-JSON member. :func:`save_estimator` writes it and :func:`load_estimator` reads it
-back into an estimator (translating the records of earlier skcolors). Before Keras opens a file, :func:`read_model_record` makes sure it is
-complete, not a decompression bomb, of a save format this skcolor reads, and free
-of serialized Python code; Keras then loads it in safe mode.
+JSON member; what the record holds is the estimator's (its ``FITTED_STATE``).
+:func:`write_model_file` writes the archive. Before Keras opens a file,
+:func:`read_model_record` makes sure it is complete, not a decompression bomb, of
+a save format this skcolor reads, with the record fields the estimator asks for,
+and free of serialized Python code; :func:`load_keras_model` then loads it in
+safe mode, and :func:`saved_params` translates the parameters of earlier skcolors.
 """
 
 import json
@@ -13,12 +15,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ._version import __version__
-from .color import ChromaQuantizer
-from .io import replacing_atomically
+from .._version import __version__
+from ..io import replacing_atomically
 
-__all__ = ["MAX_MODEL_BYTES", "save_estimator", "load_estimator", "fit_token_of",
-           "read_model_record", "write_model_file"]
+__all__ = ["MAX_MODEL_BYTES", "check_model_file", "fit_token_of", "load_keras_model",
+           "read_model_record", "saved_params", "write_model_file"]
 
 # Name of the estimator's own record inside a saved ``.keras`` archive, and the
 # version of that record's layout. Compatibility rule: ``load`` reads the formats in
@@ -29,16 +30,6 @@ __all__ = ["MAX_MODEL_BYTES", "save_estimator", "load_estimator", "fit_token_of"
 _PARAMS_ENTRY = "skcolor.json"
 _SAVE_FORMAT = 1
 _READABLE_FORMATS = (1,)
-# Keys of the record that load cannot do without, and the JSON types of all keys.
-# (Files saved before fitted_params existed, the shipped model's first form, are no
-# longer read: every file save() wrote since has it.)
-_RECORD_KEYS = ("params", "fitted_params", "input_shape_", "history_", "chroma_quantizer_")
-_RECORD_TYPES = {"params": dict, "input_shape_": list, "history_": dict,
-                 "chroma_quantizer_": (dict, type(None)), "fitted_params": dict,
-                 "fit_token": (str, type(None))}
-# Parameters that have no file form: a loaded estimator gets these values.
-_NOT_SAVED = {"callbacks": None}
-
 #: Largest total unpacked size, in bytes, of the members of a model file that
 #: ``load`` accepts: far above any skcolor network (the shipped one unpacks to
 #: about 8 MB), far below what would exhaust a machine. Checking every member's
@@ -47,70 +38,27 @@ _NOT_SAVED = {"callbacks": None}
 MAX_MODEL_BYTES = 2 * 1024**3
 
 
-def save_estimator(estimator, path, *, include_optimizer=True):
-    """Write the fitted ``estimator`` to ``path`` (see ``AutoencoderColorizer.save``)."""
-    path = Path(path)
-    if path.suffix != ".keras":
-        raise ValueError(f"save needs a path ending in '.keras'; got {str(path)!r}.")
-    params = {**estimator.get_params(), **_NOT_SAVED}
-    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
-        params["random_state"] = None  # a RandomState object has no portable form
-    if params["checkpoint_path"] is not None:
-        params["checkpoint_path"] = os.fspath(params["checkpoint_path"])
-    quantizer = estimator.chroma_quantizer_
-    record = {
-        "params": params,
-        # What the network was built and compiled with, for warm_start's checks.
-        "fitted_params": estimator._fitted_params_,
-        "input_shape_": list(estimator.input_shape_),
-        "history_": estimator.history_,
-        "chroma_quantizer_": None if quantizer is None else quantizer.get_state(),
-        # Which fit this is, so that another fit never overwrites its checkpoint.
-        "fit_token": getattr(estimator, "_fit_token_", None),
-    }
-    model = estimator.model_
-    if not include_optimizer:
-        # A model rebuilt from its config is uncompiled (clone_model would share the
-        # optimizer); only its weights need copying.
-        model = type(model).from_config(model.get_config())
-        model.set_weights(estimator.model_.get_weights())
-    write_model_file(path, model, record)
+def load_keras_model(path):
+    """The Keras model in a file that :func:`read_model_record` accepted, in safe mode.
 
-
-def load_estimator(cls, path, *, check_params):
-    """The estimator of class ``cls`` saved in ``path`` (see ``AutoencoderColorizer.load``);
-    ``check_params(estimator)`` validates the saved parameters."""
-    path = Path(path)
-    record = read_model_record(path, cls._get_param_names())
-    # Files saved before ``vividness`` existed decoded the rebalanced distribution,
-    # which vividness 1 is: they keep their output.
-    params = {"vividness": 1.0, **_current_params(record["params"])}
-    estimator = cls(**params)
-    check_params(estimator)  # before Keras reads anything
+    Keras reports what it refuses with many exception types; they become one
+    ``ValueError`` naming the file.
+    """
     import keras
 
     try:
-        estimator.model_ = keras.saving.load_model(path, safe_mode=True)
+        return keras.saving.load_model(path, safe_mode=True)
     except MemoryError:
         raise
-    except Exception as exc:  # Keras reports what it refuses with many exception types
+    except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise ValueError(
             f"Keras could not load the model in {str(path)!r} in safe mode "
             f"({type(exc).__name__}: {reason}). skcolor loads models in safe mode only."
         ) from exc
-    estimator.input_shape_ = tuple(record["input_shape_"])
-    estimator.history_ = record["history_"]
-    quantizer = record["chroma_quantizer_"]
-    estimator.chroma_quantizer_ = None if quantizer is None else ChromaQuantizer.from_state(quantizer)
-    fitted = _current_params(record["fitted_params"])
-    estimator._fitted_params_ = {**fitted, "filters": tuple(fitted.get("filters", ()))}
-    if record.get("fit_token") is not None:
-        estimator._fit_token_ = record["fit_token"]
-    return estimator
 
 
-def _current_params(params):
+def saved_params(params):
     """Saved parameters in today's form: tuples for lists, and early stopping as
     ``early_stopping`` (bool) with ``n_iter_no_change`` (before 0.1, a patience or None)."""
     params = dict(params)
@@ -154,18 +102,29 @@ def fit_token_of(path):
     return record.get("fit_token") if isinstance(record, dict) else False
 
 
-def write_model_file(path, model, record):
+def write_model_file(path, model, record, *, include_optimizer=True):
     """Save ``model`` to ``path`` with ``record`` as skcolor's member, atomically.
 
     Parameters
     ----------
-    path : pathlib.Path
+    path : str or path-like
         Destination ending in ``.keras``; its folder must exist. It is replaced in
         one rename once complete, so a failed save never leaves a partial file.
     model : keras.Model
     record : dict
         JSON-serialisable fitted state; ``format`` and ``skcolor_version`` are added.
+    include_optimizer : bool, default=True
+        Whether the archive keeps the model's optimizer and its state.
     """
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"save needs a path ending in '.keras'; got {str(path)!r}.")
+    if not include_optimizer:
+        # A model rebuilt from its config is uncompiled (clone_model would share the
+        # optimizer); only its weights need copying.
+        weights = model.get_weights()
+        model = type(model).from_config(model.get_config())
+        model.set_weights(weights)
     record = {"format": _SAVE_FORMAT, "skcolor_version": __version__, **record}
     with replacing_atomically(path) as temporary:
         model.save(temporary)
@@ -183,7 +142,7 @@ def _check_unpacked_size(path, archive):
         )
 
 
-def read_model_record(path, param_names):
+def read_model_record(path, param_names, fields):
     """skcolor's record in a saved ``.keras`` file, once the file is known to be
     complete, not oversized, of a readable format, and free of serialized Python code.
 
@@ -192,6 +151,9 @@ def read_model_record(path, param_names):
     path : pathlib.Path
     param_names : collection of str
         The parameters the loading estimator knows; a record with others is refused.
+    fields : dict of str to (tuple of type, bool)
+        The record's fields besides ``params``: each key's accepted JSON types and
+        whether the record must have it.
 
     Returns
     -------
@@ -206,6 +168,7 @@ def read_model_record(path, param_names):
     ValueError
         Naming the file and what is wrong with it.
     """
+    path = Path(path)
     check_model_file(path)
     not_ours = (f"{str(path)!r} is not a skcolor model (a .keras file written by "
                 "AutoencoderColorizer.save)")
@@ -238,9 +201,11 @@ def read_model_record(path, param_names):
             f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record is not a JSON object."
         )
     _check_format(path, record)
-    problems = [f"no {key}" for key in _RECORD_KEYS if key not in record] + [
-        f"a malformed {key}" for key, kind in _RECORD_TYPES.items()
-        if key in record and not isinstance(record[key], kind)]
+    fields = {"params": ((dict,), True), **fields}
+    problems = [f"no {key}" for key, (_, required) in fields.items()
+                if required and key not in record] + [
+        f"a malformed {key}" for key, (kinds, _) in fields.items()
+        if key in record and not isinstance(record[key], kinds)]
     if problems:
         raise ValueError(
             f"{str(path)!r} is damaged: its {_PARAMS_ENTRY} record has {', '.join(problems)}."

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._params import Interval, Options, Param, RandomState, validate_params
-from .io import IMAGE_SUFFIXES, read_image
+from .._params import Interval, Options, Param, RandomState, validate_params
+from ..io import IMAGE_SUFFIXES, read_image
 
 __all__ = ["sample_photo_crops", "list_photos"]
 

@@ -1,13 +1,13 @@
 """Turn inputs (files, folders, glob patterns) into input → output pairs (jobs).
 
-Plain file-system work, no images read: ``skcolor._batch`` plans its jobs with it."""
+Plain file-system work, no images read: ``skcolor.parallel._batch`` plans its jobs with it."""
 
 import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._video_io import is_video, is_video_path, video_output_path
+from ..video._io import is_video, is_video_path, video_output_path
 
 __all__ = ["Job", "FoundInputs", "find_jobs"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import cv2
 
-from .io import replacing_atomically
+from ..io import replacing_atomically
 
 __all__ = [
     "VIDEO_SUFFIXES",

@@ -1,8 +1,8 @@
 """Prediction at any size: working size, padding, and recombination in strips.
 
 Functions of a fitted network and its settings (:class:`InferenceSettings`), so
-that the estimator's ``predict`` is one call, and other callers (benchmarks,
-future video code) can run a network the same way.
+that the estimator's ``predict`` is one call, and video runs a network the same
+way, frame batch by frame batch.
 """
 
 import weakref
@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._image import as_float32, resize_batch, restore_dtype
-from .architectures import ARCHITECTURES
-from .color import COLOR_SPACES
+from .._image import as_float32, resize_batch, restore_dtype
+from ..color import COLOR_SPACES
 
 __all__ = ["InferenceSettings", "colorize", "working_size_for"]
 
@@ -58,9 +57,8 @@ class InferenceSettings:
     @classmethod
     def of(cls, colorizer):
         """The settings of a fitted ``AutoencoderColorizer``."""
-        spec = ARCHITECTURES[colorizer.architecture]
         height = colorizer.input_shape_[0]
-        multiple = spec.size_multiple(spec.filters_for(colorizer.filters))
+        multiple = colorizer._size_multiple()
         if height is None:
             multiple = network_size_multiple(colorizer.model_, default=multiple)
         return cls(
