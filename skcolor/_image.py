@@ -8,8 +8,6 @@ goes back to the family (integer or float) of the input.
 import cv2
 import numpy as np
 
-__all__ = ["as_float32", "restore_dtype", "resize_batch"]
-
 
 def as_float32(images):
     """Return ``images`` as float32 in [0, 1] without modifying the input.

@@ -21,9 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Param", "Interval", "Options", "Keys", "IntTuple", "FilePath", "RandomState",
-           "KerasCallbacks", "check_params", "check_values", "validate_params"]
-
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))

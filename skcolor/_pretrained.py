@@ -4,8 +4,6 @@ import copy
 import functools
 from pathlib import Path
 
-__all__ = ["load_pretrained", "PRETRAINED_MODELS", "DEFAULT_MODEL_PATH"]
-
 _MODELS = Path(__file__).parent / "models"
 
 #: Shipped model name → its ``.keras`` file. The first is the default.

@@ -15,14 +15,6 @@ import warnings
 
 import numpy as np
 
-__all__ = [
-    "THREADS_VARIABLE",
-    "limit_tensorflow_threads",
-    "fit_seed",
-    "seeded_globals",
-    "layer_seeds_from",
-]
-
 
 def fit_seed(random_state):
     """The int seed of one ``fit``, from the estimator's ``random_state``.

@@ -6,8 +6,6 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import check_images
 from .color import rgb_to_gray
 
-__all__ = ["RGBToGrayscale", "GrayscaleToRGB"]
-
 
 class _ImageTransformer(TransformerMixin, BaseEstimator):
     """Shared by transformers that learn nothing: usable without ``fit`` (as

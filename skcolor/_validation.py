@@ -10,14 +10,6 @@ import numbers
 
 import numpy as np
 
-__all__ = [
-    "check_images",
-    "check_image",
-    "check_channels",
-    "check_same_shape",
-    "check_consistent_length",
-]
-
 _DTYPES = "dtype uint8 (0-255) or float in [0, 1]"
 _EXPECTED_FORM = (
     "a batch of images as an array of shape (n, H, W) or (n, H, W, 1) for gray, "

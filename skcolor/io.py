@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ._image import as_float32, restore_dtype
+from ._params import Options, Param, validate_params
 from ._validation import check_image
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_image", "write_image"]
@@ -41,6 +42,7 @@ _READ_FLAGS = {
 _FORMATS = "PNG, JPEG, BMP or TIFF"
 
 
+@validate_params({"mode": Param([Options(*_READ_FLAGS)], "")})
 def read_image(path, *, mode="rgb"):
     """Read a PNG, JPEG, BMP or TIFF file into a uint8 array.
 
@@ -93,9 +95,6 @@ def read_image(path, *, mode="rgb"):
         # An int would be taken by open() as a file descriptor.
         raise TypeError(f"path must be a str or path-like naming an image file; got "
                         f"{type(path).__name__}.")
-    if not isinstance(mode, str) or mode not in _READ_FLAGS:
-        error = ValueError if isinstance(mode, str) else TypeError
-        raise error(f"mode must be one of {sorted(_READ_FLAGS)}; got {mode!r}.")
     name = os.fsdecode(path)
     if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
         # A named pipe or a device would block or never end; open() names folders itself.

@@ -60,8 +60,9 @@ def cifar_test_gray(cifar_test):
 
 @pytest.fixture(scope="session")
 def fitted_colorizer(cifar_train):
-    """The report's model trained for 4 epochs on the real training subset (shared: never refit
-    it or change its parameters; ``clone`` it instead).
+    """A seed-family model (the report's layers, half their filters) trained for 4 epochs on
+    the real training subset (shared: never refit it or change its parameters; ``clone`` it
+    instead). The report's full-size model is built, not trained, where a test needs it.
 
     ``initial_weights_`` keeps the weights it started from: its untrained self.
     """
@@ -73,10 +74,31 @@ def fitted_colorizer(cifar_train):
             self.initial_weights_ = [weights.copy() for weights in model.get_weights()]
             return model
 
-    # Batches of 16: 88 training steps, enough for the seed model to learn (tests/test_estimator).
-    seed = KeepsInitialWeights(architecture="seed", color_space="rgb", epochs=4, batch_size=16,
-                               random_state=0)
+    # Batches of 16: 88 training steps, enough for the seed family to learn
+    # (tests/colorizer/test_estimator.py).
+    seed = KeepsInitialWeights(architecture="seed", color_space="rgb", filters=(32, 64, 128),
+                               latent_dim=128, epochs=4, batch_size=16, random_state=0)
     return seed.fit(cifar_train)
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``skcolor ARGS`` in this process through ``main``; return ``(status, stdout, stderr)``.
+
+    Usage errors leave argparse through ``SystemExit``, as in the console script. One
+    subprocess test per command covers the real start-up; the others run here.
+    """
+    from skcolor.cli import main
+
+    def run(*args):
+        try:
+            status = main([str(arg) for arg in args])
+        except SystemExit as exc:
+            status = exc.code
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
 
 
 @pytest.fixture

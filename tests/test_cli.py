@@ -1,7 +1,8 @@
-"""The ``skcolor`` command, end to end in subprocesses, on real photos.
+"""The ``skcolor`` command, end to end, on real photos.
 
-Each subprocess that colorizes pays TensorFlow's start-up, so a few runs cover
-many cases each.
+One subprocess per command covers the real start-up (``python -m skcolor``, native
+log filtering, no TensorFlow for ``--help``); the other cases run ``main`` in this
+process (the ``run_cli`` fixture), which takes the same path after start-up.
 """
 
 import hashlib
@@ -86,33 +87,31 @@ def test_colorize_keeps_sizes_and_folders_and_reports_bad_files(inputs, first_ru
         assert psnr(rgb_to_gray(source[np.newaxis]), rgb_to_gray(output[np.newaxis])) > 30
 
 
-def test_second_run_without_overwrite_skips_existing_outputs(inputs, first_run):
+def test_second_run_without_overwrite_skips_existing_outputs(inputs, first_run, run_cli):
     _, out, _ = first_run
     before = _fingerprint(out)
-    result = skcolor("colorize", inputs / "good", "-o", out)
-    assert result.returncode == 0, result.stderr  # skipped is not failed
-    assert result.stderr.count("exists (--overwrite replaces it)") == 3
-    assert "0 colorized" in result.stderr and "3 skipped" in result.stderr
+    status, _, err = run_cli("colorize", inputs / "good", "-o", out)
+    assert status == 0, err  # skipped is not failed
+    assert err.count("exists (--overwrite replaces it)") == 3
+    assert "0 colorized" in err and "3 skipped" in err
     assert _fingerprint(out) == before
 
 
-def test_unusable_model_is_a_clear_error_without_traceback(inputs, tmp_path):
+def test_unusable_model_is_a_clear_error(inputs, tmp_path, run_cli):
     missing = tmp_path / "missing.keras"
-    result = skcolor("colorize", inputs / "good", "-o", tmp_path / "out", "--model", missing)
-    assert result.returncode == 2
-    assert "--model" in result.stderr and "missing.keras: no such model file" in result.stderr
-    assert "Traceback" not in result.stderr
+    status, _, err = run_cli("colorize", inputs / "good", "-o", tmp_path / "out", "--model", missing)
+    assert status == 2
+    assert "--model" in err and "missing.keras: no such model file" in err
 
     bogus = tmp_path / "bogus.keras"
     bogus.write_text("not a model")
-    result = skcolor("colorize", inputs / "good", "-o", tmp_path / "out", "--model", bogus)
-    assert result.returncode == 2
-    assert "bogus.keras" in result.stderr and "is not a skcolor model" in result.stderr
-    assert "Traceback" not in result.stderr
+    status, _, err = run_cli("colorize", inputs / "good", "-o", tmp_path / "out", "--model", bogus)
+    assert status == 2
+    assert "bogus.keras" in err and "is not a skcolor model" in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_help_works_without_starting_tensorflow():
+def test_help_works_without_starting_tensorflow(run_cli):
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "skcolor", "--help"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -122,13 +121,13 @@ def test_help_works_without_starting_tensorflow():
     assert "skcolor.cli" in imported
     assert not {name.split(".")[0] for name in imported} & {"tensorflow", "keras"}
 
-    result = skcolor("colorize", "--help")
-    assert result.returncode == 0
-    assert "--overwrite" in result.stdout and "--working-size" in result.stdout
+    status, out, _ = run_cli("colorize", "--help")
+    assert status == 0
+    assert "--overwrite" in out and "--working-size" in out
 
-    result = skcolor("colorize", "photo.png")  # no -o: a usage error
-    assert result.returncode == 2
-    assert "usage: skcolor colorize" in result.stderr and "-o/--output" in result.stderr
+    status, _, err = run_cli("colorize", "photo.png")  # no -o: a usage error
+    assert status == 2
+    assert "usage: skcolor colorize" in err and "-o/--output" in err
 
 
 def test_demo_writes_its_images_and_comparison(tmp_path):

@@ -15,7 +15,6 @@ import sys
 
 import pytest
 
-from skcolor.cli import main
 from skcolor.cli._data import load_split
 from skcolor.cli._train import parse_parameter
 from skcolor.color import rgb_to_gray
@@ -31,19 +30,6 @@ def skcolor(*args):
     """Run ``python -m skcolor ARGS`` in a subprocess; return the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "skcolor", *map(str, args)],
                           capture_output=True, text=True, timeout=300)
-
-
-def run_main(capsys, *args):
-    """Run ``skcolor ARGS`` in this process; return ``(status, stdout, stderr)``.
-
-    Usage errors leave argparse through ``SystemExit``, as in the console script.
-    """
-    try:
-        status = main([str(arg) for arg in args])
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +86,10 @@ def test_train_saves_a_model_that_loads_and_colorizes(dataset, trained):
     assert channels == 3 and min(height, width) >= 200
 
 
-def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, capsys):
+def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, run_cli):
     _, model = trained
     before = model.read_bytes()
-    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", model,
+    status, out, err = run_cli("train", "--data", dataset, "--out", model,
                                 "--epochs", 1)
     assert status == 2 and "Training" not in out
     assert f"--out {model} exists; pass --overwrite" in err
@@ -111,7 +97,7 @@ def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, ca
 
     fresh = model.with_name("fresh.keras")
     for option, value in (("--dropout", 2), ("--filters", "8,x"), ("--optimizer", "adamax")):
-        status, out, err = run_main(capsys, "train", "--data", dataset, "--out", fresh,
+        status, out, err = run_cli("train", "--data", dataset, "--out", fresh,
                                     option, value)
         name = option[2:]
         assert status == 2 and "skcolor train: error:" in err, err
@@ -119,21 +105,21 @@ def test_train_refuses_an_existing_model_and_bad_parameters(dataset, trained, ca
         assert "Traceback" not in err and not fresh.exists()
 
     # What fit checks against the data is reported as cleanly.
-    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", fresh, "--limit", 16,
+    status, out, err = run_cli("train", "--data", dataset, "--out", fresh, "--limit", 16,
                                 "--image-size", 30, "--architecture", "seed", "--filters", "8,16")
     assert status == 2 and "Training on 16 images of 30x30" in out
     assert "skcolor train: error:" in err and "multiples of 4" in err and "30" in err, err
     assert not fresh.exists()
 
 
-def test_train_resumes_a_saved_model(dataset, trained, tmp_path, capsys):
+def test_train_resumes_a_saved_model(dataset, trained, tmp_path, run_cli):
     # In-process: the subprocess run above covered the command's start-up.
     from skcolor import AutoencoderColorizer
 
     _, model = trained
     before = model.read_bytes()
     resumed = tmp_path / "resumed.keras"
-    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", resumed,
+    status, out, err = run_cli("train", "--data", dataset, "--out", resumed,
                                 "--resume", model, "--limit", 16, "--epochs", 1)
     assert status == 0, err
     assert f"Trained 1 epoch(s) after the 1 of {model}" in out
@@ -142,11 +128,11 @@ def test_train_resumes_a_saved_model(dataset, trained, tmp_path, capsys):
     assert colorizer.get_params()["filters"] == (8, 16)  # the saved model's network
     assert model.read_bytes() == before  # the checkpoint itself is only read
 
-    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", resumed,
+    status, out, err = run_cli("train", "--data", dataset, "--out", resumed,
                                 "--overwrite", "--resume", model, "--filters", "4,8")
     assert status == 2 and "skcolor train: error:" in err and "filters" in err, err
     missing = tmp_path / "missing.keras"
-    status, out, err = run_main(capsys, "train", "--data", dataset, "--out", tmp_path / "x.keras",
+    status, out, err = run_cli("train", "--data", dataset, "--out", tmp_path / "x.keras",
                                 "--resume", missing)
     assert status == 2 and f"--resume {missing}: no such model file" in err and out == ""
 
@@ -175,11 +161,11 @@ def test_evaluate_json_scores_the_model_and_the_gray_baseline(dataset, trained, 
     assert model_scores["luminance_psnr"] > 40
 
 
-def test_evaluate_table_shows_the_json_figures(dataset, trained, evaluation_json, capsys):
+def test_evaluate_table_shows_the_json_figures(dataset, trained, evaluation_json, run_cli):
     # In-process: the subprocess above already ran evaluate end to end, and this
     # process has TensorFlow loaded, so the table costs no second start-up.
     _, model = trained
-    status, out, err = run_main(capsys, "evaluate", "--data", dataset, "--model", model)
+    status, out, err = run_cli("evaluate", "--data", dataset, "--model", model)
     assert status == 0, err
     assert f"30 test images from {dataset / 'test'}" in out
     assert "skcolor evaluate: 30/30 images" in err  # the progress line
@@ -195,7 +181,7 @@ def test_evaluate_table_shows_the_json_figures(dataset, trained, evaluation_json
         assert len(row) == len(header)  # aligned columns
 
 
-def test_compare_draws_the_grid_with_the_shipped_model_and_keeps_it(dataset, capsys):
+def test_compare_draws_the_grid_with_the_shipped_model_and_keeps_it(dataset, run_cli):
     grid = dataset.parent / "pictures" / "grid.png"
     result = skcolor("compare", "--data", dataset, "-o", grid, "--n-images", 3, "--seed", 1)
     assert result.returncode == 0, result.stderr
@@ -206,29 +192,29 @@ def test_compare_draws_the_grid_with_the_shipped_model_and_keeps_it(dataset, cap
     assert [p.name for p in grid.parent.iterdir()] == ["grid.png"]  # no temporary left
 
     before = grid.read_bytes()
-    status, _, err = run_main(capsys, "compare", "--data", dataset, "-o", grid)
+    status, _, err = run_cli("compare", "--data", dataset, "-o", grid)
     assert status == 2 and f"-o {grid} exists; pass --overwrite" in err
     assert grid.read_bytes() == before
 
 
 @pytest.mark.parametrize("command", ["evaluate", "compare"])
-def test_missing_model_is_named_before_any_work(dataset, tmp_path, capsys, command):
+def test_missing_model_is_named_before_any_work(dataset, tmp_path, command, run_cli):
     missing = tmp_path / "no-such-model.keras"
     extra = ["-o", tmp_path / "grid.png"] if command == "compare" else []
-    status, out, err = run_main(capsys, command, "--data", dataset, "--model", missing, *extra)
+    status, out, err = run_cli(command, "--data", dataset, "--model", missing, *extra)
     assert status == 2 and out == ""
     assert f"skcolor {command}: error: --model {missing}: no such model file" in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unusable_data_is_explained(dataset, tmp_path, capsys):
-    status, _, err = run_main(capsys, "evaluate", "--data", tmp_path / "nothing-here")
+def test_unusable_data_is_explained(dataset, tmp_path, run_cli):
+    status, _, err = run_cli("evaluate", "--data", tmp_path / "nothing-here")
     assert status == 2 and "no such file or folder; expected 'cifar10'" in err
     flat = dataset / "test" / "cat"  # images, but not sorted into class folders
-    status, _, err = run_main(capsys, "evaluate", "--data", flat)
+    status, _, err = run_cli("evaluate", "--data", flat)
     assert status == 2 and "holds image files but no subfolders" in err
     (tmp_path / "train" / "cat").mkdir(parents=True)
-    status, _, err = run_main(capsys, "evaluate", "--data", tmp_path)
+    status, _, err = run_cli("evaluate", "--data", tmp_path)
     assert status == 2 and "has a train/ subfolder but no test/ subfolder" in err
 
 
@@ -266,8 +252,8 @@ def test_load_split_reads_every_local_form(dataset, tmp_path):
     ("evaluate", ["--json", "gray input copied to R, G and B", "--limit N"]),
     ("compare", ["gray | colorized | true", "--n-images N", "--overwrite"]),
 ])
-def test_help_describes_each_command(capsys, command, expected):
-    status, out, _ = run_main(capsys, command, "--help")
+def test_help_describes_each_command(run_cli, command, expected):
+    status, out, _ = run_cli(command, "--help")
     assert status == 0
     out = " ".join(out.split())  # as argparse wraps it at the terminal's width
     for text in expected:
@@ -289,7 +275,7 @@ def test_parse_parameter(text, sequence, expected):
     assert value == expected and type(value) is type(expected)
 
 
-def test_colorize_vividness_sets_how_boldly_the_shipped_model_colors(data_dir, tmp_path, capsys):
+def test_colorize_vividness_sets_how_boldly_the_shipped_model_colors(data_dir, tmp_path, run_cli):
     from skcolor.io import write_image
     from skcolor.metrics import neutral_cast
 
@@ -297,13 +283,13 @@ def test_colorize_vividness_sets_how_boldly_the_shipped_model_colors(data_dir, t
     write_image(tmp_path / "photo.png", rgb_to_gray(photo[None])[0])
     casts = {}
     for vividness in ("0", "1"):
-        status, _, err = run_main(capsys, "colorize", tmp_path / "photo.png",
+        status, _, err = run_cli("colorize", tmp_path / "photo.png",
                                   "-o", tmp_path / vividness, "--vividness", vividness)
         assert status == 0, err
         colored = read_image(tmp_path / vividness / "photo.png")
         casts[vividness] = neutral_cast(photo[None], colored[None]).magnitude
     assert casts["0"] < casts["1"]
 
-    status, _, err = run_main(capsys, "colorize", tmp_path / "photo.png", "-o", tmp_path / "x",
+    status, _, err = run_cli("colorize", tmp_path / "photo.png", "-o", tmp_path / "x",
                               "--vividness", "1.5")
     assert status == 2 and "--vividness: must be from 0 to 1; got 1.5" in err

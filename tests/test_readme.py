@@ -3,11 +3,14 @@
 import re
 from pathlib import Path
 
+import pytest
+
 import skcolor.datasets
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+@pytest.mark.slow
 def test_quick_start_runs(data_dir, tmp_path, monkeypatch, capsys):
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     quick_start = blocks[0]

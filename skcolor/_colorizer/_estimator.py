@@ -33,8 +33,6 @@ from ._training import (CLASSIFICATION_LOSS, LOSSES, NonFiniteValue, TrainingDiv
                         extend_history, make_callbacks, make_optimizer, make_training_monitor,
                         n_epochs, restore_training_state)
 
-__all__ = ["AutoencoderColorizer", "FITTED_STATE"]
-
 
 def _same(value):
     return value
@@ -304,7 +302,6 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.checkpoint_path = checkpoint_path
         self.callbacks = callbacks
-
 
     # -- fit -----------------------------------------------------------------
 

@@ -13,8 +13,6 @@ import numpy as np
 from .._image import as_float32, resize_batch, restore_dtype
 from ..color import COLOR_SPACES
 
-__all__ = ["InferenceSettings", "colorize", "working_size_for"]
-
 # Images per forward pass: large enough to amortise Keras' per-batch overhead,
 # small enough to keep memory modest.
 PREDICT_BATCH_SIZE = 256

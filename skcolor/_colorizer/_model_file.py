@@ -18,9 +18,6 @@ from pathlib import Path
 from .._version import __version__
 from ..io import replacing_atomically
 
-__all__ = ["MAX_MODEL_BYTES", "check_model_file", "fit_token_of", "load_keras_model",
-           "read_model_record", "saved_params", "write_model_file"]
-
 # Name of the estimator's own record inside a saved ``.keras`` archive, and the
 # version of that record's layout. Compatibility rule: ``load`` reads the formats in
 # _READABLE_FORMATS. A change an older reader can ignore keeps the number (a new

@@ -11,8 +11,6 @@ from ._training import CLASSIFICATION_LOSS, LOSSES, OPTIMIZERS
 from ..architectures import ARCHITECTURES
 from ..color import COLOR_SPACES
 
-__all__ = ["PARAM_TABLE", "PREDICT_PARAMS", "check_colorizer_params", "check_predict_params"]
-
 _INT, _FLOAT, _NONE, _BOOL = int, float, Options(None), Options(False, True)
 
 # Each parameter: the forms it accepts, and the line `skcolor train --help` shows.

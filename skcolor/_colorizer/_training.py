@@ -13,19 +13,6 @@ import math
 
 import numpy as np
 
-__all__ = [
-    "OPTIMIZERS",
-    "LOSSES",
-    "CLASSIFICATION_LOSS",
-    "TrainingDivergedError",
-    "make_optimizer",
-    "make_callbacks",
-    "make_training_monitor",
-    "restore_training_state",
-    "extend_history",
-    "n_epochs",
-]
-
 #: Optimizer name → class name in ``keras.optimizers``.
 OPTIMIZERS = {
     "adam": "Adam",

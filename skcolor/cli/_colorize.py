@@ -21,8 +21,6 @@ from ._common import (
     report,
 )
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run"]
-
 NAME = "colorize"
 HELP = "colorize gray photos and video clips: files, folders and glob patterns"
 DESCRIPTION = """\

@@ -10,20 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = [
-    "UsageError",
-    "CommandError",
-    "positive_int",
-    "int_at_least",
-    "add_model_argument",
-    "check_model_path",
-    "check_output_file",
-    "load_colorizer",
-    "report",
-    "render_figure",
-    "Progress",
-]
-
 
 class UsageError(Exception):
     """Arguments that parse but cannot work together; shown with the usage, exit 2."""

@@ -14,8 +14,6 @@ from ._common import (
 )
 from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run"]
-
 NAME = "compare"
 HELP = "draw gray | colorized | true test images side by side into one picture"
 DESCRIPTION = f"""\

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from ._common import CommandError
 
-__all__ = ["DOWNLOAD", "add_data_arguments", "image_size", "load_split"]
-
 #: The ``--data`` value that downloads CIFAR-10 with Keras' loader.
 DOWNLOAD = "cifar10"
 

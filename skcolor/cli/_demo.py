@@ -19,8 +19,6 @@ download is skipped. The demo's own files in DIR are replaced on each run."""
 #: scikit-image's color photos used by the demo, in the order shown.
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "PHOTOS", "add_arguments", "run", "load_photos"]
-
 
 def add_arguments(parser):
     """Declare ``demo``'s arguments on its subparser."""

@@ -12,8 +12,6 @@ from ._common import (
 )
 from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "COLUMNS", "add_arguments", "run", "format_table"]
-
 NAME = "evaluate"
 HELP = "score a colorizer on test images, next to the gray-input baseline"
 DESCRIPTION = f"""\

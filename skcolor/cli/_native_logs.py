@@ -16,8 +16,6 @@ import re
 import sys
 import threading
 
-__all__ = ["native_logs_filtered", "is_native_log_line"]
-
 # absl's prefix "E0000 00:00:1796470841.591186    3001 file.cc:52] ", the notice absl
 # prints before its logging is initialised, and the second line of TensorFlow's
 # CPU-feature note.

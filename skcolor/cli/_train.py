@@ -19,8 +19,6 @@ from ._common import (
 )
 from ._data import DATA_FORMS_HELP, add_data_arguments, load_split
 
-__all__ = ["NAME", "HELP", "DESCRIPTION", "add_arguments", "run", "parse_parameter"]
-
 NAME = "train"
 HELP = "train a colorizer on CIFAR-10, a folder of images or a folder of photos"
 DESCRIPTION = f"""\

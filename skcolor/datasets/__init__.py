@@ -2,6 +2,10 @@
 
 Never imports Keras at module import time: only ``load_cifar10()`` without a path
 does, to download the dataset.
+
+The package holds this public module and two private ones: ``_cifar_batches``
+(the official CIFAR-10 batch files and archive) and ``_photo_crops``
+(:func:`sample_photo_crops`' random crops of large photos).
 """
 
 import os

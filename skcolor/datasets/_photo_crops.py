@@ -13,8 +13,6 @@ from sklearn.utils import check_random_state
 from .._params import Interval, Options, Param, RandomState, validate_params
 from ..io import IMAGE_SUFFIXES, read_image
 
-__all__ = ["sample_photo_crops", "list_photos"]
-
 
 @validate_params({
     "crop_size": Param([Interval(int, 1, None)], ""),

@@ -7,6 +7,10 @@ TensorFlow's threads to its worker's share (see ``docs/scaling_out.md``).
 
 Importing this module does not import Dask; the functions that need it do, and
 say how to install it if it is missing (``pip install "skcolor[dask]"``).
+
+The package holds this public module and the batch path it shares with
+``skcolor colorize``: ``_inputs`` (finding the input files and their outputs)
+and ``_batch`` (``BatchRun``: colorizing them, recording what became of each).
 """
 
 import functools

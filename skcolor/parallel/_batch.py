@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 
 from ._inputs import Job, find_jobs
 
-__all__ = ["Job", "Outcome", "SilentProgress", "BatchRun", "plan_jobs", "split_clips",
-           "load_colorizer", "with_predict_params", "describe_error"]
-
 
 @dataclass
 class Outcome:

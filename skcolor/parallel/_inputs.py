@@ -9,8 +9,6 @@ from pathlib import Path
 
 from ..video._io import is_video, is_video_path, video_output_path
 
-__all__ = ["Job", "FoundInputs", "find_jobs"]
-
 _GLOB_CHARACTERS = frozenset("*?[")
 
 

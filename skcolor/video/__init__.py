@@ -10,6 +10,10 @@ clip's length: frames stream through in batches.
 
 OpenCV neither reads nor writes sound: **the output has no audio track.** Copy
 the sound back with a tool such as FFmpeg if you need it.
+
+The package holds this public module and two private ones: ``_io`` (opening,
+reading and atomically writing clips) and ``_stabilize`` (:class:`ChromaStabilizer`).
+The flicker metrics are in :mod:`skcolor.metrics`.
 """
 
 import os

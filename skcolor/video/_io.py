@@ -14,18 +14,6 @@ import cv2
 
 from ..io import replacing_atomically
 
-__all__ = [
-    "VIDEO_SUFFIXES",
-    "WRITABLE_CONTAINERS",
-    "VideoInfo",
-    "is_video",
-    "is_video_path",
-    "video_output_path",
-    "open_video",
-    "read_frames",
-    "writing_video",
-]
-
 #: File suffixes (lower case) that folder and pattern searches consider as clips;
 #: whether a file is a clip is then decided by its content (:func:`is_video`).
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".wmv")

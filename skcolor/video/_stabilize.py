@@ -15,8 +15,6 @@ import numpy as np
 
 from .._params import Interval, Options, Param, check_values
 
-__all__ = ["ChromaStabilizer", "MOTIONS", "STABILIZER_PARAMS"]
-
 #: How the previous output is brought onto the current frame before blending.
 MOTIONS = ("dis", "farneback", "none")
 #: The stabilizer's parameters, which the clip functions take and check too.

@@ -15,7 +15,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,7 @@ def _search(n_jobs):
                         cv=2, n_jobs=n_jobs, refit=False)
 
 
+@pytest.mark.slow
 def test_grid_search_on_cluster_matches_serial(client, cifar_train):
     import joblib
 

@@ -6,8 +6,6 @@ the truth. The shipped model colorizes, at the clips' 160×120.
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
@@ -18,7 +16,7 @@ from skcolor.color import rgb_to_gray
 from skcolor.metrics import flicker, luminance_psnr, still_flicker
 from skcolor.video import ChromaStabilizer, colorize_video, is_video, video_output_path
 
-CLIPS = Path(__file__).resolve().parent / "data" / "video"
+CLIPS = Path(__file__).resolve().parents[1] / "data" / "video"
 
 
 def read_clip(path):
@@ -214,7 +212,7 @@ def test_flicker_metrics_check_their_input(signing):
         still_flicker(truth[:1])
 
 
-def test_command_colorizes_clips_among_images_and_reports_damaged_ones(clips, tmp_path):
+def test_command_colorizes_clips_among_images_and_reports_damaged_ones(clips, tmp_path, run_cli):
     inputs = tmp_path / "films"
     inputs.mkdir()
     shutil.copy(clips / "joined.mp4", inputs / "joined.mp4")
@@ -224,27 +222,22 @@ def test_command_colorizes_clips_among_images_and_reports_damaged_ones(clips, tm
     cv2.imwrite(os.fspath(inputs / "still.png"), photo)
     out = tmp_path / "out"
 
-    def skcolor(*args):
-        return subprocess.run([sys.executable, "-m", "skcolor", "colorize", *map(str, args)],
-                              capture_output=True, text=True, timeout=300)
-
-    done = skcolor(inputs, "-o", out)
-    assert done.returncode == 1, done.stderr
-    assert "torn.mkv" in done.stderr and "Traceback" not in done.stderr
-    assert "frames" in done.stderr  # frame progress
-    assert "2 colorized" in done.stderr and "1 failed" in done.stderr
+    status, _, err = run_cli("colorize", inputs, "-o", out)
+    assert status == 1, err
+    assert "torn.mkv" in err
+    assert "frames" in err  # frame progress
+    assert "2 colorized" in err and "1 failed" in err
     assert sorted(path.name for path in out.iterdir()) == ["joined.mp4", "still.png"]
     frames, rate = read_clip(out / "joined.mp4")
     assert len(frames) == 32 and rate == 30
 
-    again = skcolor(inputs / "joined.mp4", "-o", out)
-    assert again.returncode == 0 and "skipped" in again.stderr
+    status, _, err = run_cli("colorize", inputs / "joined.mp4", "-o", out)
+    assert status == 0 and "skipped" in err
 
 
-def test_help_says_audio_is_dropped():
-    done = subprocess.run([sys.executable, "-m", "skcolor", "colorize", "--help"],
-                          capture_output=True, text=True, timeout=120)
-    assert "NO SOUND" in done.stdout and "video" in done.stdout
+def test_help_says_audio_is_dropped(run_cli):
+    _, out, _ = run_cli("colorize", "--help")
+    assert "NO SOUND" in out and "video" in out
 
 
 # The worker runs in this process, where TensorFlow already runs: its thread limit cannot apply.
