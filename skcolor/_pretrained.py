@@ -4,6 +4,8 @@ import copy
 import functools
 from pathlib import Path
 
+from ._params import Options, Param, check_values
+
 _MODELS = Path(__file__).parent / "models"
 
 #: Shipped model name → its ``.keras`` file. The first is the default.
@@ -66,9 +68,8 @@ def shared_pretrained(name="photos"):
     every call. Never hand it to users (they get :func:`load_pretrained`'s copies)
     and never change it.
     """
-    if not isinstance(name, str) or name not in PRETRAINED_MODELS:
-        raise ValueError(f"Unknown pretrained model {name!r}; skcolor ships "
-                         f"{', '.join(repr(known) for known in PRETRAINED_MODELS)}.")
+    check_values("load_pretrained()", {"name": name},
+                 {"name": Param([Options(*PRETRAINED_MODELS)], "")})
     path = PRETRAINED_MODELS[name]
     if not path.is_file():
         raise FileNotFoundError(

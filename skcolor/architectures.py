@@ -22,6 +22,8 @@ skcolor names an architecture.
 
 from dataclasses import dataclass
 
+from ._params import Options, Param, validate_params
+
 __all__ = [
     "ArchitectureSpec",
     "ARCHITECTURES",
@@ -123,6 +125,7 @@ def build_seed(
     return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
 
 
+@validate_params({"output_stride": Param([Options(1, 2)], "")})
 def build_unet(
     input_shape=(None, None, 1),
     *,
@@ -182,8 +185,6 @@ def build_unet(
     import keras
     from keras import layers
 
-    if output_stride not in (1, 2):
-        raise ValueError(f"output_stride must be 1 or 2; got {output_stride!r}.")
     regularizer = _kernel_regularizer(l1, l2)
 
     def conv_bn_relu(x, n_filters, name, suffix="", strides=1):

@@ -84,7 +84,7 @@ def test_the_default_unet_predicts_color_at_half_resolution():
                       mode="edge")
     expected = (repeated[:-1, :-1] + repeated[1:, :-1] + repeated[:-1, 1:] + repeated[1:, 1:]) / 4
     np.testing.assert_allclose(color, expected, atol=1e-6)
-    with pytest.raises(ValueError, match="output_stride must be 1 or 2; got 4"):
+    with pytest.raises(ValueError, match=r"'output_stride' parameter of build_unet\(\) must be one of 1, 2; got 4"):
         build_unet(output_stride=4)
 
 
