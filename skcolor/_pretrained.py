@@ -12,6 +12,7 @@ _MODELS = Path(__file__).parent / "models"
 PRETRAINED_MODELS = {
     "photos": _MODELS / "photos.keras",  # trained on real photos (docs/model_card.md)
     "cifar10": _MODELS / "cifar10.keras",  # trained on CIFAR-10's 32×32 images
+    "photos-hints": _MODELS / "photos-hints.keras",  # the photo model taking color hints
 }
 
 #: Where the default model (``load_pretrained()``) lives.

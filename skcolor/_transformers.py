@@ -125,7 +125,7 @@ class GrayscaleToRGB(_ImageTransformer):
         self._get_colorizer()
         return self
 
-    def transform(self, X):
+    def transform(self, X, hints=None):
         """Colorized ``X``.
 
         Parameters
@@ -133,6 +133,11 @@ class GrayscaleToRGB(_ImageTransformer):
         X : array-like of shape (n, H, W) or (n, H, W, 1), or list of arrays
             Gray images, uint8 or float in [0, 1]; a list may hold images of
             different sizes.
+        hints : array-like of shape (n, H, W, 4), list, or None, default=None
+            RGBA color hints for a colorizer fitted with ``hints=True`` (see
+            :meth:`AutoencoderColorizer.predict <skcolor.AutoencoderColorizer.predict>`).
+            In a ``Pipeline``, route them with scikit-learn's metadata routing:
+            ``GrayscaleToRGB(...).set_transform_request(hints=True)``.
 
         Returns
         -------
@@ -140,4 +145,5 @@ class GrayscaleToRGB(_ImageTransformer):
         """
         if not isinstance(X, list):  # a list may hold images of different sizes
             X = check_images(X, name="X", channels=(1,))
-        return self._get_colorizer().predict(X)
+        colorizer = self._get_colorizer()
+        return colorizer.predict(X) if hints is None else colorizer.predict(X, hints=hints)

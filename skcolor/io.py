@@ -38,6 +38,7 @@ _RGB_FLAG = getattr(cv2, "IMREAD_COLOR_RGB", None)
 _READ_FLAGS = {
     "rgb": cv2.IMREAD_COLOR if _RGB_FLAG is None else _RGB_FLAG,
     "gray": cv2.IMREAD_GRAYSCALE,
+    "rgba": cv2.IMREAD_UNCHANGED,
 }
 _FORMATS = "PNG, JPEG, BMP or TIFF"
 
@@ -51,10 +52,12 @@ def read_image(path, *, mode="rgb"):
     path : str or path-like
         The image file, recognised by its content, not its name. Non-ASCII paths
         work on every platform.
-    mode : {"rgb", "gray"}, default="rgb"
+    mode : {"rgb", "gray", "rgba"}, default="rgb"
         ``"rgb"`` gives three channels in R, G, B order (gray files are copied to
         all three); ``"gray"`` gives one luminance channel (color files are
-        converted with the BT.601 weights).
+        converted with the BT.601 weights); ``"rgba"`` gives R, G, B and alpha of
+        a file with transparency (such as hints painted in an editor), as stored:
+        no EXIF rotation, 16 bits scaled to 8.
 
     Returns
     -------
@@ -71,7 +74,8 @@ def read_image(path, *, mode="rgb"):
         If ``path`` is not a str or path-like, or ``mode`` not a str.
     ValueError
         If ``mode`` is unknown; if the file is empty, truncated, damaged, not a
-        PNG, JPEG, BMP or TIFF file, or not a regular file; or if its header
+        PNG, JPEG, BMP or TIFF file, or not a regular file (or, for ``"rgba"``,
+        has no alpha channel); or if its header
         declares more than :data:`MAX_IMAGE_PIXELS` pixels (checked before
         decoding). The message names the file.
     OSError
@@ -118,6 +122,13 @@ def read_image(path, *, mode="rgb"):
         )
     if mode == "gray":
         return image[:, :, np.newaxis]
+    if mode == "rgba":
+        if image.dtype == np.uint16:
+            image = (image >> 8).astype(np.uint8)
+        if image.ndim != 3 or image.shape[2] != 4:
+            raise ValueError(f"{name!r} has no alpha channel; mode='rgba' expects an image "
+                             "with transparency (RGBA PNG, TIFF or BMP).")
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2RGBA)
     if _RGB_FLAG is None:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
     return image
@@ -248,9 +259,9 @@ def write_image(path, image):
     path : str or path-like
         Destination; its suffix (one of :data:`IMAGE_SUFFIXES`, any case) picks the
         format. The folder must exist.
-    image : ndarray of shape (H, W), (H, W, 1) or (H, W, 3)
-        Gray or RGB (R, G, B order) image, uint8 (0-255) or float in [0, 1]
-        (rounded to 8 bits).
+    image : ndarray of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4)
+        Gray, RGB (R, G, B order) or RGBA image, uint8 (0-255) or float in [0, 1]
+        (rounded to 8 bits). RGBA needs a format with transparency (not JPEG).
 
     Raises
     ------
@@ -289,11 +300,16 @@ def write_image(path, image):
             f"Cannot write {os.fspath(path)!r}: unknown image suffix {path.suffix!r}; "
             f"use one of {', '.join(IMAGE_SUFFIXES)}."
         )
-    image = check_image(image, name="image")[0]
+    image = check_image(image, name="image", channels=(1, 3, 4))[0]
+    if image.shape[-1] == 4 and path.suffix.lower() in (".jpg", ".jpeg"):
+        raise ValueError(f"Cannot write {os.fspath(path)!r}: JPEG has no alpha channel; "
+                         "write an RGBA image as PNG, TIFF or BMP.")
     if image.dtype != np.uint8:
         image = restore_dtype(as_float32(image), np.uint8)
     if image.shape[-1] == 3:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    elif image.shape[-1] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_RGBA2BGRA)
     ok, encoded = cv2.imencode(path.suffix, image)
     if not ok:
         raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {path}.")

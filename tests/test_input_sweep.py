@@ -512,8 +512,8 @@ paths = st.one_of(st.integers(), st.floats(), st.lists(st.integers(), max_size=2
                   st.text(alphabet=st.characters(exclude_characters="\x00/"), max_size=8))
 
 
-@given(path=paths, mode=st.sampled_from(["rgb", "gray"]) | st.text(max_size=4) | st.none()
-       | st.integers())
+@given(path=paths, mode=st.sampled_from(["rgb", "gray", "rgba"]) | st.text(max_size=4)
+       | st.none() | st.integers())
 @SWEEP
 def test_read_image_and_load_cifar10_arguments(tmp_path_factory, path, mode):
     folder = tmp_path_factory.getbasetemp() / "empty-for-paths"
@@ -522,10 +522,12 @@ def test_read_image_and_load_cifar10_arguments(tmp_path_factory, path, mode):
     # A missing file is an OSError (FileNotFoundError); everything else a clear refusal.
     with pytest.raises((ValueError, TypeError, OSError)) as raised:
         read_image(where, mode=mode)
-    if not isinstance(where, type(folder)):
+    # The arguments are checked in this order: mode (the parameter table), then path.
+    if mode not in ("rgb", "gray", "rgba"):
+        assert "'mode' parameter of read_image() must be one of" in str(raised.value)
+        assert isinstance(raised.value, ValueError if isinstance(mode, str) else TypeError)
+    elif not isinstance(where, type(folder)):
         assert "path must be a str or path-like" in str(raised.value)
-    elif mode not in ("rgb", "gray"):
-        assert "mode must be one of" in str(raised.value)
     else:  # missing, a folder, or not an image: the error names the path
         named = os.fspath(getattr(raised.value, "filename", None) or "")
         assert str(where) in (named, *str(raised.value).split("'"))

@@ -27,7 +27,7 @@ LAYERS = [
      "skcolor._colorizer._inference", "skcolor._colorizer._model_file"],
     ["skcolor.architectures", "skcolor._runtime", "skcolor.video._io",
      "skcolor.video._stabilize"],
-    ["skcolor.color", "skcolor.metrics", "skcolor.io", "skcolor._validation",
+    ["skcolor.hints", "skcolor.color", "skcolor.metrics", "skcolor.io", "skcolor._validation",
      "skcolor._params", "skcolor._image", "skcolor._version"],
 ]
 

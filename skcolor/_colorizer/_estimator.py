@@ -24,6 +24,7 @@ from .._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, see
 from .._validation import check_consistent_length, check_image, check_images
 from ..architectures import ARCHITECTURES
 from ..color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
+from ..hints import check_hints, network_hint_channels, simulate_hints
 from ..metrics import psnr
 from ._inference import InferenceSettings, colorize
 from ._model_file import (fit_token_of, load_keras_model, read_model_record, saved_params,
@@ -180,6 +181,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         Class rebalancing strength for ``loss="rebalanced_crossentropy"``, in
         (0, 1]: the share of the uniform distribution mixed into the color
         frequencies before inverting them (1 disables rebalancing).
+    hints : bool, default=False
+        Whether the network takes color hints (chroma color spaces only): three
+        input channels after the gray one, the hints' chroma and where they are
+        (:mod:`skcolor.hints`). ``fit`` trains with hints simulated from the true
+        images (:func:`~skcolor.hints.simulate_hints`); ``predict(X, hints=...)``
+        takes the user's. With no hints the channels are zero and the model
+        colorizes on its own.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, the validation split and shuffling.
         An int makes ``fit`` repeatable. Python's and NumPy's global generators
@@ -272,8 +280,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         dropout=0.2, optimizer="adam", learning_rate=1e-3, loss="mse", l1=0.0, l2=0.0,
         epochs=10, batch_size=32, validation_fraction=0.1, lr_patience=5, lr_factor=0.1**0.5,
         min_lr=5e-7, early_stopping=False, n_iter_no_change=10, working_size=64,
-        temperature=0.38, vividness=0.5, rebalance=0.5, random_state=None, verbose=0, warm_start=False,
-        checkpoint_path=None, callbacks=None,
+        temperature=0.38, vividness=0.5, rebalance=0.5, hints=False, random_state=None, verbose=0,
+        warm_start=False, checkpoint_path=None, callbacks=None,
     ):
         self.architecture = architecture
         self.color_space = color_space
@@ -297,6 +305,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.temperature = temperature
         self.vividness = vividness
         self.rebalance = rebalance
+        self.hints = hints
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -333,10 +342,11 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         limit_tensorflow_threads()  # before TensorFlow's first operation fixes its pools
         seed = fit_seed(self.random_state)
         with seeded_globals(seed):
-            inputs, targets, weights = self._training_arrays(gray, rgb, warm=warm)
+            inputs, targets, weights = self._training_arrays(gray, rgb, warm=warm, seed=seed)
             if not warm:
                 spec = ARCHITECTURES[self.architecture]
-                self.input_shape_ = (None, None, 1) if spec.fully_convolutional else (*gray.shape[1:3], 1)
+                size = (None, None) if spec.fully_convolutional else gray.shape[1:3]
+                self.input_shape_ = (*size, inputs.shape[-1])
                 with layer_seeds_from(seed):  # not from Python's random, shared with other threads
                     self.model_ = self._build_model(self.input_shape_)
                 self.history_ = {}
@@ -435,12 +445,18 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         if not (warm and own):
             self._fit_token_ = uuid.uuid4().hex
 
-    def _training_arrays(self, gray, rgb, *, warm=False):
+    def _training_arrays(self, gray, rgb, *, warm=False, seed=0):
         """Network inputs, targets and per-pixel loss weights (or None).
 
         A warm start keeps the fitted chroma classes: they are the network's outputs.
+        A hint-aware network's inputs carry hints simulated from ``rgb`` (seeded).
         """
-        inputs, targets = as_float32(gray), COLOR_SPACES[self.color_space].encode(rgb)
+        space = COLOR_SPACES[self.color_space]
+        inputs, targets = as_float32(gray), space.encode(rgb)
+        if self.hints:
+            hints = simulate_hints(rgb, random_state=seed)
+            channels = [network_hint_channels(hint, gray.shape[1:3], space) for hint in hints]
+            inputs = np.concatenate([inputs, np.stack(channels)], axis=-1)
         if not warm:
             self.chroma_quantizer_ = None
             if self.loss == CLASSIFICATION_LOSS:
@@ -458,6 +474,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         params["filters"] = self._filters()
         if self.loss == CLASSIFICATION_LOSS:
             params["rebalance"] = self.rebalance
+        if self.hints:  # absent for networks without hints, as in files saved before it
+            params["hints"] = True
         return params
 
     def _optimizer_params(self):
@@ -592,7 +610,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     # -- predict and score -----------------------------------------------------
 
-    def predict(self, X):
+    def predict(self, X, hints=None):
         """Colorize gray images of any size; the output has the input's size.
 
         The network runs at its working resolution (the training size for
@@ -605,6 +623,12 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         X : array-like of shape (n, H, W) or (n, H, W, 1), or list of arrays
             Gray images, uint8 or float in [0, 1]. A list may hold images of
             different sizes, each ``(H, W)`` or ``(H, W, 1)``.
+        hints : array-like of shape (n, H, W, 4), list, or None, default=None
+            Color hints for a model fitted with ``hints=True``: one RGBA image per
+            gray image, of its size, alpha > 0 where a hint is and RGB its color
+            (:func:`skcolor.hints.from_points` builds one). A list may hold None
+            for images without hints. Routed through a ``Pipeline`` with
+            scikit-learn's metadata routing (``set_predict_request(hints=True)``).
 
         Returns
         -------
@@ -615,13 +639,23 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         check_predict_params(self)
         settings = InferenceSettings.of(self)
+        if hints is not None and not self.hints:
+            raise ValueError(
+                "hints were given, but this colorizer was fitted without them (hints=False). "
+                "Use a model fitted with hints=True, such as load_pretrained('photos-hints').")
         if isinstance(X, list):
             images = [check_image(image, name=f"X[{i}]", channels=(1,))
                       for i, image in enumerate(X)]
             if not images:
                 raise ValueError("X is an empty list; expected gray images.")
-            return [colorize(self.model_, image, settings)[0] for image in images]
-        return colorize(self.model_, check_images(X, name="X", channels=(1,)), settings)
+            per_image = ([None] * len(images) if hints is None
+                         else check_hints(hints, [image.shape[1:3] for image in images]))
+            return [colorize(self.model_, image, settings, None if hint is None else [hint])[0]
+                    for image, hint in zip(images, per_image)]
+        gray = check_images(X, name="X", channels=(1,))
+        if hints is not None:
+            hints = check_hints(hints, [gray.shape[1:3]] * len(gray))
+        return colorize(self.model_, gray, settings, hints)
 
     def score(self, X, y, sample_weight=None):
         """Mean PSNR in dB between ``predict(X)`` and the true color images ``y``.

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._image import as_float32, resize_batch, restore_dtype
 from ..color import COLOR_SPACES
+from ..hints import network_hint_channels
 
 # Images per forward pass: large enough to amortise Keras' per-batch overhead,
 # small enough to keep memory modest.
@@ -42,6 +43,9 @@ class InferenceSettings:
         From 0, the calibrated mean (the least-squares color, the smallest cast
         where the evidence is weak), to 1, the rebalanced distribution annealed at
         ``temperature`` (vivid); see :meth:`decoding`.
+    hints : bool
+        Whether the network takes hint channels after the gray one (a model
+        fitted with ``hints=True``); they are zero where no hint is given.
     """
 
     color_space: str
@@ -51,6 +55,7 @@ class InferenceSettings:
     quantizer: object = None
     temperature: float = 0.38
     vividness: float = 1.0
+    hints: bool = False
 
     @classmethod
     def of(cls, colorizer):
@@ -65,7 +70,7 @@ class InferenceSettings:
             working_size=colorizer.working_size,
             size_multiple=multiple,
             quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature,
-            vividness=colorizer.vividness)
+            vividness=colorizer.vividness, hints=colorizer.hints)
 
     def decoding(self):
         """``(temperature, calibration)`` of the quantizer's decoding at this vividness.
@@ -116,12 +121,13 @@ def working_size_for(height, width, settings):
     return max(1, round(height * scale)), max(1, round(width * scale))
 
 
-def colorize(model, gray, settings):
+def colorize(model, gray, settings, hints=None):
     """RGB of the dtype family of ``gray``, a validated ``(n, H, W, 1)`` batch.
 
     The network runs at its working size; its prediction is enlarged back to the
     input's size and, for the chroma color spaces, recombined with the input's own
-    full-resolution luminance.
+    full-resolution luminance. ``hints`` is None or one validated RGBA hint image
+    (or None) per image, for a hint-aware network.
     """
     n, height, width, _ = gray.shape
     out_dtype = np.uint8 if gray.dtype.kind in "ui" else np.float32
@@ -129,16 +135,26 @@ def colorize(model, gray, settings):
     size = working_size_for(height, width, settings)
     for start in range(0, n, PREDICT_BATCH_SIZE):
         chunk = gray[start:start + PREDICT_BATCH_SIZE]
-        prediction = predict_color(model, resize_batch(chunk, size), settings)
+        chunk_hints = None if hints is None else hints[start:start + PREDICT_BATCH_SIZE]
+        prediction = predict_color(model, resize_batch(chunk, size), settings, chunk_hints)
         for i, image in enumerate(chunk):
             recombine(prediction[i], image, settings.color_space, out=rgb[start + i])
     return rgb
 
 
-def predict_color(model, gray, settings):
-    """The color space's channels in [0, 1] for a batch at working resolution."""
+def predict_color(model, gray, settings, hints=None):
+    """The color space's channels in [0, 1] for a batch at working resolution.
+
+    A hint-aware network also gets each image's hint channels at this size, from
+    ``hints`` (full-size RGBA images or None, one per image; None for no hints).
+    """
     network_input = as_float32(gray)
     height, width = network_input.shape[1:3]
+    if settings.hints:
+        space = COLOR_SPACES[settings.color_space]
+        per_image = [None] * len(network_input) if hints is None else hints
+        channels = [network_hint_channels(hint, (height, width), space) for hint in per_image]
+        network_input = np.concatenate([network_input, np.stack(channels)], axis=-1)
     multiple = settings.size_multiple
     pad_h, pad_w = -height % multiple, -width % multiple
     if settings.fixed_size is None and (pad_h or pad_w):

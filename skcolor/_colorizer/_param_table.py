@@ -43,6 +43,7 @@ PARAM_TABLE = {
                        "0 faithful and dull, 1 vivid with a cast (rebalanced_crossentropy)"),
     "rebalance": Param([Interval(_FLOAT, 0, 1, closed="right")],
                        "class rebalancing strength (rebalanced_crossentropy)"),
+    "hints": Param([_BOOL], "take color hints as extra inputs (chroma color spaces)"),
     "random_state": Param([RandomState()], "seed of initialisation, split and shuffling"),
     "verbose": Param([Interval(_INT, 0, 2), _BOOL], "Keras progress: 0 silent, 1 bar, 2 a line per epoch"),
     "warm_start": Param([_BOOL], "continue training the fitted network"),
@@ -77,6 +78,12 @@ def check_colorizer_params(colorizer):
         Naming the parameter, what it accepts and what it got.
     """
     check_params(colorizer, PARAM_TABLE)
+    if colorizer.hints and not COLOR_SPACES[colorizer.color_space].keeps_luminance:
+        raise ValueError(
+            "hints=True gives the network the hints' chroma, so it needs a color space "
+            "that keeps the luminance ('ycbcr' or 'lab'); got "
+            f"color_space={colorizer.color_space!r}."
+        )
     if (colorizer.loss == CLASSIFICATION_LOSS
             and not COLOR_SPACES[colorizer.color_space].keeps_luminance):
         raise ValueError(

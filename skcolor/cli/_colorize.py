@@ -4,6 +4,7 @@ The work is the library's (:mod:`skcolor.parallel._batch`, :mod:`skcolor.paralle
 module parses, reports and turns errors into messages and exit codes.
 """
 
+import argparse
 import os
 from pathlib import Path
 
@@ -51,6 +52,12 @@ A file that cannot be read or colorized is named on stderr and skipped while the
 others go on. Exit status: 0 when every image was colorized or skipped, 1 when
 any input failed or none was found, 2 for a usage error or an unusable --model.
 
+Color hints fix a color the model cannot know: --hints FILE takes an RGBA image
+of the photo's size (paint it in any editor: transparent where there is no hint,
+the color where there is one), --hint ROW,COL=COLOR a point (repeatable; COLOR as
+#RRGGBB or a name such as red). Hints need one input photo and a model trained
+with hints (by default the shipped photos-hints model).
+
 With --scheduler, the images are colorized by the workers of a running Dask
 cluster (pip install "skcolor[dask]"): each worker loads the model once and
 colorizes its share. The inputs, OUTDIR and --model must be visible at the same
@@ -96,6 +103,15 @@ def add_arguments(parser):
              "(default: the model's own vividness)",
     )
     parser.add_argument(
+        "--hints", type=Path, metavar="FILE",
+        help="RGBA image of the photo's size: its opaque pixels give colors to keep "
+             "(one input photo; a model trained with hints, photos-hints by default)",
+    )
+    parser.add_argument(
+        "--hint", type=hint_point, action="append", default=[], metavar="ROW,COL=COLOR",
+        help="a color hint at a pixel, such as 120,300=#cc2222 or 40,80=white; repeatable",
+    )
+    parser.add_argument(
         "--scheduler", metavar="ADDRESS",
         help="colorize on the workers of the Dask cluster whose scheduler is at ADDRESS, "
              "such as tcp://host:8786 (default: in this process)",
@@ -107,6 +123,7 @@ def run(args):
     if args.outdir.exists() and not args.outdir.is_dir():
         raise UsageError(f"-o {os.fspath(args.outdir)}: exists and is not a folder")
     check_model_path(args.model)  # before anything slow, and before Keras starts
+    hints = _read_hints(args)  # before anything is written
     _check_output_folder(args.outdir)
 
     try:
@@ -117,8 +134,8 @@ def run(args):
         report(NAME, f"{name}: {reason}")
 
     progress = Progress(len(todo), f"skcolor {NAME}", prefix=f"skcolor {NAME}: ")
-    run = BatchRun(lambda: _load_colorizer(args), args.batch_size, args.overwrite, progress,
-                   outcome)
+    run = BatchRun(lambda: _load_colorizer(args, hinted=hints is not None), args.batch_size,
+                   args.overwrite, progress, outcome, hints=hints)
     if todo and args.scheduler is not None:
         from ..parallel import colorize_jobs_on_cluster
 
@@ -160,8 +177,79 @@ def _predict_params(args):
     return {"working_size": args.working_size, "vividness": args.vividness}
 
 
-def _load_colorizer(args):
-    return with_predict_params(load_colorizer(args.model), _predict_params(args))
+def _load_colorizer(args, *, hinted=False):
+    colorizer = load_colorizer(args.model, pretrained="photos-hints" if hinted else "photos")
+    if hinted and not getattr(colorizer, "hints", False):
+        raise CommandError(f"--model {os.fspath(args.model)}: this model was trained without "
+                           "hints; --hints and --hint need one trained with hints=True "
+                           "(leave out --model for the shipped photos-hints model)")
+    return with_predict_params(colorizer, _predict_params(args))
+
+
+def hint_point(text):
+    """An argparse ``type`` for ``ROW,COL=COLOR``: ``(row, col, color)``."""
+    from matplotlib.colors import is_color_like
+
+    where, _, color = text.partition("=")
+    try:
+        row, col = (int(part) for part in where.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected ROW,COL=COLOR, such as 120,300=#cc2222; got {text!r}") from None
+    if row < 0 or col < 0:
+        raise argparse.ArgumentTypeError(f"row and column must be 0 or more; got {text!r}")
+    if not is_color_like(color) or color.strip() != color or not color:
+        raise argparse.ArgumentTypeError(
+            f"{color!r} is not a color; use #RRGGBB or a name such as red")
+    return row, col, color
+
+
+def _read_hints(args):
+    """``{input path: RGBA hints}`` for ``--hints``/``--hint``, or None without them.
+
+    Raises
+    ------
+    UsageError
+        If hints come with several inputs, a folder, a clip or --scheduler, or the
+        hint file is unreadable, has no alpha channel or is not the photo's size.
+    """
+    if args.hints is None and not args.hint:
+        return None
+    import numpy as np
+
+    from ..hints import from_points
+    from ..io import read_image
+    from ..video._io import is_video
+
+    source = Path(args.inputs[0])
+    if len(args.inputs) != 1 or not source.is_file() or is_video(source):
+        raise UsageError("--hints and --hint need exactly one input photo (a file, not a "
+                         "folder, pattern or clip)")
+    if args.scheduler is not None:
+        raise UsageError("--hints and --hint colorize one photo here; leave out --scheduler")
+    try:
+        photo = read_image(source, mode="gray")
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{os.fspath(source)}: {describe_error(exc)}") from exc
+    height, width = photo.shape[:2]
+    if args.hints is not None:
+        try:
+            hints = read_image(args.hints, mode="rgba")
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--hints {os.fspath(args.hints)}: {describe_error(exc)}") from exc
+        if hints.shape[:2] != (height, width):
+            raise UsageError(f"--hints {os.fspath(args.hints)} is {hints.shape[1]}×{hints.shape[0]}"
+                             f"; it must be the photo's size, {width}×{height}")
+    else:
+        hints = np.zeros((height, width, 4), np.uint8)
+    outside = [f"{row},{col}" for row, col, _ in args.hint if row >= height or col >= width]
+    if outside:
+        raise UsageError(f"--hint {outside[0]} is outside the {width}×{height} photo "
+                         "(ROW from the top, COL from the left)")
+    points = from_points((height, width), args.hint)
+    painted = points[..., 3] > 0
+    hints[painted] = points[painted]  # points are painted over the file's hints
+    return {source: hints}
 
 
 def _connect(address, *, timeout=30):

@@ -104,8 +104,8 @@ def check_output_file(option, path, *, suffixes, overwrite):
         raise CommandError(f"{where} exists; pass --overwrite to replace it.")
 
 
-def load_colorizer(path=None, *, option="--model"):
-    """The fitted colorizer in ``path``, or the shipped default model for None.
+def load_colorizer(path=None, *, option="--model", pretrained="photos"):
+    """The fitted colorizer in ``path``, or the shipped model ``pretrained`` for None.
 
     ``option`` names the command-line option that gave ``path``, for messages.
 
@@ -118,7 +118,7 @@ def load_colorizer(path=None, *, option="--model"):
     from ..parallel import _batch
 
     try:
-        return _batch.load_colorizer(path)
+        return _batch.load_colorizer(path, pretrained=pretrained)
     except FileNotFoundError as exc:
         if path is None:
             raise CommandError(f"{exc} Or pass --model PATH.") from exc

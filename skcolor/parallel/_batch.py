@@ -100,8 +100,9 @@ def plan_jobs(inputs, outdir, *, overwrite):
     return found, todo, outcome
 
 
-def load_colorizer(path=None):
-    """The fitted colorizer saved in ``path``, or a fresh copy of the shipped one for None.
+def load_colorizer(path=None, *, pretrained="photos"):
+    """The fitted colorizer saved in ``path``, or a fresh copy of the shipped model
+    named ``pretrained`` for None.
 
     Raises
     ------
@@ -113,7 +114,7 @@ def load_colorizer(path=None):
     from .._colorizer._estimator import AutoencoderColorizer
     from .._pretrained import load_pretrained
 
-    return load_pretrained() if path is None else AutoencoderColorizer.load(path)
+    return load_pretrained(pretrained) if path is None else AutoencoderColorizer.load(path)
 
 
 def with_predict_params(colorizer, predict_params):
@@ -147,6 +148,8 @@ class BatchRun:
         Told of each job done and each failure (see :class:`SilentProgress`).
     outcome : Outcome, default=Outcome()
         What became of the jobs, added to as they are done.
+    hints : dict or None, default=None
+        RGBA color hints by input path (``job.source``), for a hint-aware model.
     """
 
     load: object
@@ -154,6 +157,7 @@ class BatchRun:
     overwrite: bool = False
     progress: object = field(default_factory=SilentProgress)
     outcome: Outcome = field(default_factory=Outcome)
+    hints: dict = None
     _colorizer: object = field(default=None, init=False, repr=False)
 
     def colorize(self, jobs):
@@ -239,8 +243,15 @@ class BatchRun:
     def _predict(self, colorizer, readable):
         """``(job, rgb)`` for each image that the model colorizes; report the others."""
         jobs, grays = zip(*readable)
+        if self.hints:
+            def predict(jobs, grays):
+                return colorizer.predict(list(grays), hints=[self.hints.get(job.source)
+                                                             for job in jobs])
+        else:
+            def predict(jobs, grays):
+                return colorizer.predict(list(grays))
         try:
-            return list(zip(jobs, colorizer.predict(list(grays))))
+            return list(zip(jobs, predict(jobs, grays)))
         except Exception as exc:  # e.g. memory exhausted on a huge photo; reported below
             if len(readable) == 1:
                 self.record_failure(jobs[0], _cannot_colorize(exc))
@@ -248,7 +259,7 @@ class BatchRun:
         results = []
         for job, gray in readable:  # one at a time, so that only the culprit is skipped
             try:
-                results.append((job, colorizer.predict([gray])[0]))
+                results.append((job, predict([job], [gray])[0]))
             except Exception as exc:
                 self.record_failure(job, _cannot_colorize(exc))
         return results
