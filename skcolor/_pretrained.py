@@ -12,7 +12,8 @@ _MODELS = Path(__file__).parent / "models"
 PRETRAINED_MODELS = {
     "photos": _MODELS / "photos.keras",  # trained on real photos (docs/model_card.md)
     "cifar10": _MODELS / "cifar10.keras",  # trained on CIFAR-10's 32×32 images
-    "photos-hints": _MODELS / "photos-hints.keras",  # the photo model taking color hints
+    # The photo model taking color hints (benchmarks/train_hints.py); not shipped yet.
+    "photos-hints": _MODELS / "photos-hints.keras",
 }
 
 #: Where the default model (``load_pretrained()``) lives.
@@ -31,13 +32,15 @@ def load_pretrained(name="photos"):
 
     Parameters
     ----------
-    name : {"photos", "cifar10"}, default="photos"
+    name : {"photos", "cifar10", "photos-hints"}, default="photos"
         ``"photos"``: trained on 76,370 different images, whole small scenes and
         real photos of people, streets, animals, objects, indoor scenes, landscapes
         and cities (the default of :class:`~skcolor.GrayscaleToRGB`
         and of ``skcolor colorize`` and ``skcolor demo``). ``"cifar10"``: trained on
-        CIFAR-10's 32×32 images, skcolor's earlier default. Their data, recipes,
-        figures and limits are in the model card (docs/model_card.md).
+        CIFAR-10's 32×32 images, skcolor's earlier default. ``"photos-hints"``:
+        the photo model taking color hints, not shipped yet (loading it raises
+        ``FileNotFoundError``). Their data, recipes, figures and limits are in the
+        model card (docs/model_card.md).
 
     Returns
     -------

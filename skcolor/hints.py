@@ -20,6 +20,9 @@ __all__ = ["from_points", "simulate_hints"]
 #: Extra network input channels of a hint-aware model: the hint's two chroma
 #: channels (centered on neutral, 0 where there is no hint) and the hint mask.
 HINT_CHANNELS = 3
+# Chroma of real colors spans about ±0.1 around neutral; scaled to about ±0.5, the
+# hint channels vary as much as the gray one, and their weights learn as fast.
+_CHROMA_SCALE = np.float32(5.0)
 
 
 @validate_params({"radius": Param([Interval(int, 0, None)], "")})
@@ -191,7 +194,7 @@ def network_hint_channels(hints, size, color_space):
     Returns
     -------
     channels : ndarray of shape (h, w, 3), float32
-        Hint chroma minus 0.5 (0 where there is no hint) and the 0/1 mask.
+        Hint chroma minus 0.5, times 5 (0 where there is no hint), and the 0/1 mask.
     """
     channels = np.zeros((*size, HINT_CHANNELS), np.float32)
     if hints is None:
@@ -206,6 +209,7 @@ def network_hint_channels(hints, size, color_space):
     small = resize_batch(np.concatenate([chroma, mask], axis=-1)[np.newaxis], size)[0]
     small_mask = small[..., -1:]
     hinted = small_mask > 0
-    channels[..., :2] = np.where(hinted, small[..., :2] / np.maximum(small_mask, 1e-6) - 0.5, 0)
+    chroma = small[..., :2] / np.maximum(small_mask, 1e-6) - np.float32(0.5)
+    channels[..., :2] = np.where(hinted, chroma * _CHROMA_SCALE, 0)
     channels[..., 2:] = hinted
     return channels

@@ -135,10 +135,23 @@ def test_io_argument_errors(tmp_path):
     with pytest.raises(ValueError, match="suffix"):
         write_image(tmp_path / "image.gif", np.zeros((2, 2, 3), np.uint8))
     with pytest.raises(ValueError, match="channel"):
-        write_image(tmp_path / "image.png", np.zeros((2, 2, 4), np.uint8))
+        write_image(tmp_path / "image.png", np.zeros((2, 2, 2), np.uint8))
+    with pytest.raises(ValueError, match="JPEG has no alpha channel"):
+        write_image(tmp_path / "image.jpg", np.zeros((2, 2, 4), np.uint8))
     with pytest.raises(FileNotFoundError, match="no_such_folder"):
         write_image(tmp_path / "no_such_folder" / "image.png", np.zeros((2, 2, 3), np.uint8))
     assert os.listdir(tmp_path) == []
+
+
+def test_rgba_images_round_trip_and_rgba_mode_needs_an_alpha_channel(tmp_path, photos_dir):
+    rgba = np.zeros((5, 7, 4), np.uint8)
+    rgba[1:3, 2:5] = (200, 30, 40, 255)
+    rgba[4, 6] = (1, 2, 3, 128)
+    write_image(tmp_path / "hints.png", rgba)
+    np.testing.assert_array_equal(read_image(tmp_path / "hints.png", mode="rgba"), rgba)
+    np.testing.assert_array_equal(read_image(tmp_path / "hints.png"), rgba[..., :3])
+    with pytest.raises(ValueError, match="has no alpha channel"):
+        read_image(photos_dir / "4.1.01.png", mode="rgba")
 
 
 def test_io_and_datasets_do_not_import_keras():
