@@ -23,7 +23,7 @@ import numpy as np
 
 from hints import hint_curve
 from photos import DATA, load_set
-from train_photos import with_policy
+from train_photos import load_scenes, with_policy
 
 from skcolor import AutoencoderColorizer, load_pretrained
 from skcolor.datasets import sample_photo_crops
@@ -62,6 +62,11 @@ def main(argv=None):
     parser.add_argument("--learning-rates", default="1e-4,1e-4,5e-5")
     parser.add_argument("--photo-folders", default="photos-train:3,photos-people:1,photos-streets:2")
     parser.add_argument("--crop-size", type=int, default=64)
+    parser.add_argument("--scenes", default="",
+                        help="folders of 32×32 whole scenes (cifar10, tinyimagenet32), comma-"
+                             "separated: each round first trains on --scenes-per-round of them")
+    parser.add_argument("--scenes-per-round", type=int, default=40000)
+    parser.add_argument("--cache", type=Path, default=Path("runs/cache"))
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--precision", choices=("float32", "mixed_bfloat16"), default="mixed_bfloat16")
@@ -78,6 +83,7 @@ def main(argv=None):
     folders = [(name, int(count or 1)) for name, _, count in
                (entry.partition(":") for entry in args.photo_folders.split(","))]
     photo_files = {name: list_photos(DATA / name) for name, _ in folders}
+    scenes = load_scenes([name for name in args.scenes.split(",") if name], args.cache)
     val = load_set("photos-val")
     log_path = args.out.with_suffix(".json")
     log = json.loads(log_path.read_text()) if log_path.exists() else {
@@ -96,21 +102,30 @@ def main(argv=None):
                      batch_size=args.batch_size, checkpoint_path=None)
     for round_ in range(len(log["rounds"]), len(learning_rates)):
         seed = args.seed * 1000 + round_
+        model.set_params(warm_start=True, random_state=seed, learning_rate=learning_rates[round_])
+        began = time.perf_counter()
+        n_scenes = 0
+        if len(scenes):
+            # Whole scenes keep the colors of the photo model's training; crops end
+            # the round, so batch normalisation's statistics are those of photos.
+            chosen = np.random.default_rng(seed).choice(
+                len(scenes), min(args.scenes_per_round, len(scenes)), replace=False)
+            model.fit(scenes[chosen])
+            n_scenes = len(chosen)
         crops = np.concatenate([
             sample_photo_crops(photo_files[name], crop_size=args.crop_size, crops_per_photo=count,
                                random_state=seed) for name, count in folders])
-        model.set_params(warm_start=True, random_state=seed, learning_rate=learning_rates[round_])
-        began = time.perf_counter()
         model.fit(crops)
         seconds = time.perf_counter() - began
         model.save(args.out, include_optimizer=False)
         curve, _ = hint_curve(with_policy(model, "float32"), val, points=(0, 10))
         with_policy(model, args.precision)
         log["rounds"].append({"round": round_, "learning_rate": learning_rates[round_],
-                              "n_crops": len(crops), "fit_seconds": seconds,
+                              "n_scenes": n_scenes, "n_crops": len(crops), "fit_seconds": seconds,
                               "photos_val": curve})
         log_path.write_text(json.dumps(log, indent=1) + "\n")
-        print(f"round {round_}: {len(crops)} crops in {seconds:.0f} s; photos-val no hints "
+        print(f"round {round_}: {n_scenes} scenes, {len(crops)} crops in {seconds:.0f} s; "
+              f"photos-val no hints "
               f"{curve[0]:.2f} dB, 10 points {curve[10]:.2f} dB", flush=True)
     if args.install:
         from skcolor._pretrained import PRETRAINED_MODELS

@@ -1,4 +1,4 @@
-"""Metrics follow DESIGN §6 on real images."""
+"""Metrics follow their documented definitions, on real images."""
 
 import numpy as np
 import pytest

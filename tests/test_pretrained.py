@@ -12,7 +12,7 @@ from skcolor._pretrained import PRETRAINED_MODELS
 from skcolor.color import gray_to_rgb, rgb_to_gray
 
 #: The CIFAR-10 model's file (23.80 dB on the CIFAR-10 test split, benchmarks/records/quality.json),
-#: as re-saved with its full record by issue 12 (same weights: test_shipped_predictions):
+#: as re-saved with its full record (same weights: test_shipped_predictions):
 #: ``load_pretrained("cifar10")`` must stay this file.
 CIFAR10_SHA256 = "61ae759b8387fb4caefe53c949e793fccc07c97d52d2fd8a2be9330a6031744c"
 

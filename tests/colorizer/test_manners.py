@@ -1,4 +1,5 @@
-"""scikit-learn's manners (issue 12): each test here fails on the code before the fix.
+"""scikit-learn's manners: clones, pickles, seeds, callbacks and checkpoints behave as a
+scikit-learn user expects.
 
 Training uses scikit-image's bundled photo (offline) cut into small tiles, and a
 tiny network, so each fit takes about a second.
