@@ -176,7 +176,7 @@ def test_command_hint_mistakes_are_usage_errors(photo, tmp_path, run_cli, extra,
 
 
 def test_command_hints_need_one_photo_and_a_hint_aware_model(photo, tmp_path, run_cli,
-                                                             cifar_train):
+                                                             cifar_train, monkeypatch):
     write_image(tmp_path / "a.png", photo)
     status, _, err = run_cli("colorize", tmp_path, "-o", tmp_path / "out", "--hint", "1,1=red")
     assert status == 2 and "exactly one input photo" in err
@@ -185,3 +185,9 @@ def test_command_hints_need_one_photo_and_a_hint_aware_model(photo, tmp_path, ru
     status, _, err = run_cli("colorize", tmp_path / "a.png", "-o", tmp_path / "out2",
                              "--model", plain, "--hint", "1,1=red")
     assert status == 2 and "trained without hints" in err
+    from skcolor import _pretrained
+
+    monkeypatch.setitem(_pretrained.PRETRAINED_MODELS, "photos-hints", tmp_path / "none.keras")
+    status, _, err = run_cli("colorize", tmp_path / "a.png", "-o", tmp_path / "out3",
+                             "--hint", "1,1=red")
+    assert status == 2 and "need a model trained with hints=True: pass --model PATH" in err

@@ -178,7 +178,14 @@ def _predict_params(args):
 
 
 def _load_colorizer(args, *, hinted=False):
-    colorizer = load_colorizer(args.model, pretrained="photos-hints" if hinted else "photos")
+    try:
+        colorizer = load_colorizer(args.model, pretrained="photos-hints" if hinted else "photos")
+    except CommandError as exc:
+        if hinted and args.model is None:
+            raise CommandError("--hints and --hint need a model trained with hints=True: pass "
+                               "--model PATH (this installation has no photos-hints model)"
+                               ) from exc
+        raise
     if hinted and not getattr(colorizer, "hints", False):
         raise CommandError(f"--model {os.fspath(args.model)}: this model was trained without "
                            "hints; --hints and --hint need one trained with hints=True "
