@@ -2,13 +2,20 @@
 
 The network is the photo model's, with three more input channels (the hints'
 chroma and their mask) whose first-layer weights start at zero: with no hints it
-begins exactly where the photo model is. Each round fine-tunes it on fresh crops
-of the photo folders, with hints simulated from the true crops
-(``AutoencoderColorizer(hints=True).fit`` draws them: none for a quarter of the
-crops, else a geometric number with mean 8, patches of 1-5 px carrying their
-mean true color), and scores photos-val with 0 and 10 hinted points.
+begins exactly where the photo model is. Each round fine-tunes it on fresh whole
+32×32 scenes (``--scenes``), then fresh crops of the photo folders, with hints
+simulated from the truth (``AutoencoderColorizer(hints=True).fit`` draws them:
+none for a quarter of the images, else a geometric number with mean 8, patches of
+1-5 px carrying their mean true color), and scores photos-val with 0 and 10
+hinted points. On small scenes a hint covers more of the picture, and the
+network learns to carry it across a region far sooner than on crops alone
+(docs/model_card.md).
 
-    cd benchmarks && python train_hints.py --out runs/hints.keras --install
+The shipped model's run: four rounds on crops alone, then five with scenes::
+
+    cd benchmarks && python train_hints.py --out runs/hints.keras --learning-rates 3e-4,2e-4,1e-4,5e-5
+    python train_hints.py --out runs/hints.keras --scenes cifar10,tinyimagenet32 \
+        --learning-rates 3e-4,2e-4,1e-4,5e-5,3e-4,2e-4,2e-4,1e-4,5e-5 --install
 
 Resumable: rerun the same command; the checkpoint is saved without optimizer
 after every round. Data from ``$SKCOLOR_DATA`` or ``../shared/data``.
@@ -132,8 +139,10 @@ def main(argv=None):
 
         with_policy(model, "float32")
         model.set_params(warm_start=False, verbose=0, random_state=None)
-        model.save(PRETRAINED_MODELS["photos-hints"], include_optimizer=False)
-        print(f"installed as {PRETRAINED_MODELS['photos-hints']}")
+        target = PRETRAINED_MODELS["photos-hints"]
+        model.save(target, include_optimizer=False)
+        target.with_suffix(".json").write_text(json.dumps(log, indent=1) + "\n")  # the record
+        print(f"installed as {target}")
 
 
 if __name__ == "__main__":

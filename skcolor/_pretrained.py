@@ -12,8 +12,7 @@ _MODELS = Path(__file__).parent / "models"
 PRETRAINED_MODELS = {
     "photos": _MODELS / "photos.keras",  # trained on real photos (docs/model_card.md)
     "cifar10": _MODELS / "cifar10.keras",  # trained on CIFAR-10's 32×32 images
-    # The photo model taking color hints (benchmarks/train_hints.py); not shipped yet.
-    "photos-hints": _MODELS / "photos-hints.keras",
+    "photos-hints": _MODELS / "photos-hints.keras",  # the photo model taking color hints
 }
 
 #: Where the default model (``load_pretrained()``) lives.
@@ -38,8 +37,8 @@ def load_pretrained(name="photos"):
         and cities (the default of :class:`~skcolor.GrayscaleToRGB`
         and of ``skcolor colorize`` and ``skcolor demo``). ``"cifar10"``: trained on
         CIFAR-10's 32×32 images, skcolor's earlier default. ``"photos-hints"``:
-        the photo model taking color hints, not shipped yet (loading it raises
-        ``FileNotFoundError``). Their data, recipes, figures and limits are in the
+        the photo model trained to take color hints (``predict(X, hints=...)``,
+        :mod:`skcolor.hints`). Their data, recipes, figures and limits are in the
         model card (docs/model_card.md).
 
     Returns

@@ -56,7 +56,7 @@ Color hints fix a color the model cannot know: --hints FILE takes an RGBA image
 of the photo's size (paint it in any editor: transparent where there is no hint,
 the color where there is one), --hint ROW,COL=COLOR a point (repeatable; COLOR as
 #RRGGBB or a name such as red). Hints need one input photo and a model trained
-with hints (--model; without it, the photos-hints model where it is installed).
+with hints (by default the shipped photos-hints model).
 
 With --scheduler, the images are colorized by the workers of a running Dask
 cluster (pip install "skcolor[dask]"): each worker loads the model once and
@@ -105,7 +105,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--hints", type=Path, metavar="FILE",
         help="RGBA image of the photo's size: its opaque pixels give colors to keep "
-             "(one input photo; a model trained with hints: --model, or photos-hints)",
+             "(one input photo; a model trained with hints, photos-hints by default)",
     )
     parser.add_argument(
         "--hint", type=hint_point, action="append", default=[], metavar="ROW,COL=COLOR",
