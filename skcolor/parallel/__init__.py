@@ -20,7 +20,8 @@ import pickle
 import threading
 from pathlib import Path
 
-from ._batch import BatchRun, Job, load_colorizer, plan_jobs, split_clips, with_predict_params
+from ._batch import BatchRun, load_colorizer, plan_jobs, split_clips, with_predict_params
+from ._inputs import Job
 from .._colorizer._model_file import check_model_file
 from .._params import Interval, Options, Param, validate_params
 from .._runtime import THREADS_VARIABLE, limit_tensorflow_threads

@@ -14,7 +14,7 @@ clip at a time.
 import os
 from dataclasses import dataclass, field
 
-from ._inputs import Job, find_jobs
+from ._inputs import find_jobs
 
 
 @dataclass
@@ -242,14 +242,12 @@ class BatchRun:
 
     def _predict(self, colorizer, readable):
         """``(job, rgb)`` for each image that the model colorizes; report the others."""
-        jobs, grays = zip(*readable)
-        if self.hints:
-            def predict(jobs, grays):
-                return colorizer.predict(list(grays), hints=[self.hints.get(job.source)
-                                                             for job in jobs])
-        else:
-            def predict(jobs, grays):
+        def predict(jobs, grays):
+            if not self.hints:
                 return colorizer.predict(list(grays))
+            return colorizer.predict(list(grays), hints=[self.hints.get(job.source) for job in jobs])
+
+        jobs, grays = zip(*readable)
         try:
             return list(zip(jobs, predict(jobs, grays)))
         except Exception as exc:  # e.g. memory exhausted on a huge photo; reported below
