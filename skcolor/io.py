@@ -15,10 +15,11 @@ import cv2
 import numpy as np
 
 from ._image import as_float32, restore_dtype
-from ._params import Options, Param, validate_params
+from ._params import Interval, Options, Param, validate_params
 from ._validation import check_image
 
-__all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_image", "write_image"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "ImageTooLargeError", "decode_image",
+           "encode_image", "read_image", "write_image"]
 
 #: File suffixes (lower case) that :func:`read_image` and :func:`write_image` handle.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
@@ -31,6 +32,17 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 #: (OpenCV's own limit, the ``OPENCV_IO_MAX_IMAGE_PIXELS`` environment variable,
 #: 2**30 by default, still applies).
 MAX_IMAGE_PIXELS = 178_956_970
+
+
+
+class ImageTooLargeError(ValueError):
+    """An image file declares more pixels than the reader's limit allows.
+
+    A ``ValueError``, like every other unusable file; a caller that answers it
+    differently (a server says which limit to raise) catches this one first.
+    Pillow calls its own ``DecompressionBombError``.
+    """
+
 
 # Recent OpenCV versions decode straight to RGB, saving a conversion per image; older
 # versions decode to BGR, which read_image converts.
@@ -108,17 +120,82 @@ def read_image(path, *, mode="rgb"):
     # of np.fromfile, which matters when a dataset has 60,000 tiny files.
     with open(path, "rb") as file:
         data = file.read()
-    _check_declared_size(data, name)
+    return decode_image(data, mode=mode, name=repr(name))
+
+
+class _ModuleLimit:
+    """Stands for "skcolor.io.MAX_IMAGE_PIXELS as it is when the function is called"."""
+
+    def __repr__(self):
+        return "MAX_IMAGE_PIXELS"
+
+
+_MODULE_LIMIT = _ModuleLimit()
+
+
+@validate_params({
+    "mode": Param([Options(*_READ_FLAGS)], ""),
+    "max_pixels": Param([Interval(int, 1, None), Options(None, _MODULE_LIMIT)], ""),
+})
+def decode_image(data, *, mode="rgb", name="the image", max_pixels=_MODULE_LIMIT):
+    """Decode the bytes of a PNG, JPEG, BMP or TIFF file into a uint8 array.
+
+    :func:`read_image` reads a file with it; a server decodes an upload with it,
+    never writing the bytes to disk.
+
+    Parameters
+    ----------
+    data : bytes-like
+        The whole file's content.
+    mode : {"rgb", "gray", "rgba"}, default="rgb"
+        As in :func:`read_image`.
+    name : str, default="the image"
+        What messages call the data, such as a quoted file name.
+    max_pixels : int or None, default=MAX_IMAGE_PIXELS
+        Largest pixel count (height × width) decoded, read from the header before
+        decoding; None lifts the limit. By default the value of
+        :data:`MAX_IMAGE_PIXELS` when the function is called.
+
+    Returns
+    -------
+    image : ndarray of shape (H, W, 3), (H, W, 1) or (H, W, 4), dtype uint8
+        As in :func:`read_image`.
+
+    Raises
+    ------
+    ValueError
+        If the data is empty, truncated, damaged or not a PNG, JPEG, BMP or TIFF
+        file (or, for ``"rgba"``, has no alpha channel), or if its header declares
+        more than ``max_pixels`` pixels (:class:`ImageTooLargeError`). The
+        message names the data by ``name``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = encode_image(np.full((2, 3, 3), [0, 0, 255], dtype=np.uint8))
+    >>> decode_image(data)[0, 0], decode_image(data, mode="gray").shape
+    (array([  0,   0, 255], dtype=uint8), (2, 3, 1))
+    >>> decode_image(b"hello", name="'notes.txt'")
+    Traceback (most recent call last):
+    ValueError: 'notes.txt' is not a PNG, JPEG, BMP or TIFF image: its content does not start like one.
+    """
+    data = bytes(data)
+    if max_pixels is _MODULE_LIMIT:
+        _check_declared_size(data, name, MAX_IMAGE_PIXELS,
+                             "skcolor.io.MAX_IMAGE_PIXELS = {limit:,} (a guard against "
+                             "decompression bombs). If you trust the file, raise that limit.")
+    else:
+        _check_declared_size(data, name, max_pixels, "the limit of {limit:,} pixels.")
     try:
         # IMREAD_COLOR/GRAYSCALE also scale 16-bit data to 8 bits and apply the
         # EXIF orientation, which IMREAD_UNCHANGED would not. (IMREAD_ANYDEPTH would
         # keep 16 bits, but OpenCV 5.0 scrambles 16-bit RGB TIFFs with it.)
         image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), _READ_FLAGS[mode])
     except cv2.error as exc:
-        raise ValueError(f"Cannot decode {name!r} as an image: {exc}") from exc
+        raise ValueError(f"Cannot decode {name} as an image: {exc}") from exc
     if image is None:
         raise ValueError(
-            f"{name!r} is truncated or damaged, or a {_FORMATS} variant OpenCV cannot decode."
+            f"{name} is truncated or damaged, or a {_FORMATS} variant OpenCV cannot decode."
         )
     if mode == "gray":
         return image[:, :, np.newaxis]
@@ -126,7 +203,7 @@ def read_image(path, *, mode="rgb"):
         if image.dtype == np.uint16:
             image = (image >> 8).astype(np.uint8)
         if image.ndim != 3 or image.shape[2] != 4:
-            raise ValueError(f"{name!r} has no alpha channel; mode='rgba' expects an image "
+            raise ValueError(f"{name} has no alpha channel; mode='rgba' expects an image "
                              "with transparency (RGBA PNG, TIFF or BMP).")
         return cv2.cvtColor(image, cv2.COLOR_BGRA2RGBA)
     if _RGB_FLAG is None:
@@ -134,27 +211,24 @@ def read_image(path, *, mode="rgb"):
     return image
 
 
-def _check_declared_size(data, name):
-    """Refuse a file that is not a supported image, or declares too many pixels."""
+def _check_declared_size(data, name, limit, limit_text):
+    """Refuse data that is not a supported image, or declares more than ``limit`` pixels
+    (``limit_text``, formatted with ``limit``, ends the message)."""
     if not data:
-        raise ValueError(f"{name!r} is empty (0 bytes); expected a {_FORMATS} image.")
+        raise ValueError(f"{name} is empty (0 bytes); expected a {_FORMATS} image.")
     for signatures, header_size in _HEADER_READERS:
         if data.startswith(signatures):
             break
     else:
-        raise ValueError(f"{name!r} is not a {_FORMATS} image: its content does not start "
+        raise ValueError(f"{name} is not a {_FORMATS} image: its content does not start "
                          "like one.")
     try:
         height, width = header_size(data)
     except (IndexError, ValueError):
-        raise ValueError(f"{name!r} is truncated or damaged: its header is incomplete.") from None
-    limit = MAX_IMAGE_PIXELS
+        raise ValueError(f"{name} is truncated or damaged: its header is incomplete.") from None
     if limit is not None and height * width > limit:
-        raise ValueError(
-            f"{name!r} declares {width}×{height} = {width * height:,} pixels, more than "
-            f"skcolor.io.MAX_IMAGE_PIXELS = {limit:,} (a guard against decompression "
-            "bombs). If you trust the file, raise that limit."
-        )
+        raise ImageTooLargeError(f"{name} declares {width}×{height} = {width * height:,} pixels, "
+                         f"more than {limit_text.format(limit=limit)}")
 
 
 # Minimal header readers: (height, width) from the bytes of a file, or IndexError /
@@ -300,21 +374,56 @@ def write_image(path, image):
             f"Cannot write {os.fspath(path)!r}: unknown image suffix {path.suffix!r}; "
             f"use one of {', '.join(IMAGE_SUFFIXES)}."
         )
+    try:
+        data = encode_image(image, format=path.suffix)
+    except ValueError as exc:
+        raise ValueError(f"Cannot write {os.fspath(path)!r}: {exc}") from exc
+    with replacing_atomically(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def encode_image(image, *, format=".png"):
+    """Encode one image as the bytes of an image file, in memory.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4)
+        Gray, RGB or RGBA, uint8 or float in [0, 1] (rounded to 8 bits).
+    format : str, default=".png"
+        A suffix of :data:`IMAGE_SUFFIXES`, any case, naming the file format.
+
+    Returns
+    -------
+    data : bytes
+        What :func:`write_image` would write to a file with that suffix.
+
+    Raises
+    ------
+    ValueError
+        If ``format`` is not a supported suffix, RGBA is asked of JPEG, or
+        ``image`` is not an image of a supported shape and value range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> encode_image(np.zeros((2, 3), np.uint8))[:4]
+    b'\\x89PNG'
+    """
+    if not isinstance(format, str) or format.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"format must be one of {', '.join(IMAGE_SUFFIXES)}; got {format!r}.")
     image = check_image(image, name="image", channels=(1, 3, 4))[0]
-    if image.shape[-1] == 4 and path.suffix.lower() in (".jpg", ".jpeg"):
-        raise ValueError(f"Cannot write {os.fspath(path)!r}: JPEG has no alpha channel; "
-                         "write an RGBA image as PNG, TIFF or BMP.")
+    if image.shape[-1] == 4 and format.lower() in (".jpg", ".jpeg"):
+        raise ValueError("JPEG has no alpha channel; encode an RGBA image as PNG, TIFF or BMP.")
     if image.dtype != np.uint8:
         image = restore_dtype(as_float32(image), np.uint8)
     if image.shape[-1] == 3:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     elif image.shape[-1] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_RGBA2BGRA)
-    ok, encoded = cv2.imencode(path.suffix, image)
+    ok, encoded = cv2.imencode(format, image)
     if not ok:
-        raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {path}.")
-    with replacing_atomically(path) as temporary:
-        temporary.write_bytes(encoded.tobytes())
+        raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {format}.")
+    return encoded.tobytes()
 
 
 @contextlib.contextmanager

@@ -18,14 +18,14 @@ import os
 import sys
 
 from .. import __version__
-from . import _colorize, _compare, _demo, _evaluate, _train
+from . import _colorize, _compare, _demo, _evaluate, _serve, _train
 from ._common import CommandError, UsageError
 from ._native_logs import native_logs_filtered
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The subcommand modules, in the order ``skcolor --help`` lists them.
-COMMANDS = (_colorize, _train, _evaluate, _compare, _demo)
+COMMANDS = (_colorize, _serve, _train, _evaluate, _compare, _demo)
 
 
 def build_parser():
