@@ -208,3 +208,15 @@ def test_a_busy_port_or_an_exposed_host_is_reported(run_cli):
         status, _, err = run_cli("serve", "--port", port)
     assert status == 2 and f"cannot listen on 127.0.0.1 port {port}" in err
     assert "--port" in err
+
+
+def test_an_exposed_host_is_warned_about(run_cli, monkeypatch):
+    """--host 0.0.0.0 serves every computer that can reach this one: the command says so
+    (the server itself is stubbed out: the test needs only what is said before it runs)."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    status, _, err = run_cli("serve", "--host", "0.0.0.0", "--port", "0")
+    assert status == 0
+    assert "--host 0.0.0.0: the page is open to every computer that can reach this one" in err
+    assert "open http://127.0.0.1:" in err and "skcolor serve: stopped" in err
