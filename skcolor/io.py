@@ -374,10 +374,7 @@ def write_image(path, image):
             f"Cannot write {os.fspath(path)!r}: unknown image suffix {path.suffix!r}; "
             f"use one of {', '.join(IMAGE_SUFFIXES)}."
         )
-    try:
-        data = encode_image(image, format=path.suffix)
-    except ValueError as exc:
-        raise ValueError(f"Cannot write {os.fspath(path)!r}: {exc}") from exc
+    data = encode_image(image, format=path.suffix)  # before the file: a failure leaves none
     with replacing_atomically(path) as temporary:
         temporary.write_bytes(data)
 
