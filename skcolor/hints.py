@@ -9,6 +9,8 @@ An :class:`~skcolor.AutoencoderColorizer` fitted with ``hints=True`` takes them 
 ``predict(X, hints=...)``; with no hints it colorizes on its own.
 """
 
+import numbers
+
 import numpy as np
 
 from ._image import as_float32, resize_batch
@@ -68,6 +70,10 @@ def from_points(shape, points, *, radius=2):
             row, col, color = point
         except (TypeError, ValueError):
             raise ValueError(f"points[{i}] must be (row, col, color); got {point!r}.") from None
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool)
+                   for v in (row, col)):
+            raise ValueError(f"points[{i}] must have whole-number pixel coordinates (row, col); "
+                             f"got ({row!r}, {col!r}).")
         if not (0 <= row < height and 0 <= col < width):
             raise ValueError(f"points[{i}] at ({row}, {col}) is outside the {height}×{width} "
                              "image.")

@@ -62,6 +62,10 @@ def test_from_points_paints_discs_of_the_given_colors():
         from_points((6, 7), [(1, 1, "reddish")])
     with pytest.raises(ValueError, match="outside"):
         from_points((6, 7), [(6, 1, "red")])
+    for row in ("1", 1.5, True):  # e.g. from JSON or a text field
+        with pytest.raises(ValueError, match="whole-number pixel coordinates"):
+            from_points((6, 7), [(row, 1, "red")])
+    assert from_points((6, 7), [(np.int64(1), 1, "red")], radius=0)[1, 1, 3] == 255
     with pytest.raises(TypeError, match="'radius' parameter of from_points"):
         from_points((6, 7), [], radius=1.5)
 

@@ -92,57 +92,32 @@ class RequestError(Exception):
         self.status = status
 
 
-def parse_colorize_request(body, shape, hinted):
+def parse_colorize_request(body):
     """``(vividness, points)`` from the JSON ``body`` of a colorize request.
+
+    Only the request's form is checked here; the values are the library's to
+    judge (the vividness by ``predict``, the points by
+    :func:`skcolor.hints.from_points`), and their errors reach the page as they are.
 
     Parameters
     ----------
     body : bytes
-        ``{"vividness": number in [0, 1] or null, "hints": [[row, col, color], ...]}``,
-        both keys optional.
-    shape : tuple of int
-        ``(H, W)`` of the photo, which the hints must lie in.
-    hinted : bool
-        Whether the model takes hints.
+        ``{"vividness": number or null, "hints": [[row, col, color], ...]}``, both
+        keys optional.
 
     Raises
     ------
     RequestError
-        Naming what is wrong with the request.
+        If the body is not such a JSON object.
     """
-    from matplotlib.colors import is_color_like
-
     try:
         request = json.loads(body or b"{}")
     except ValueError:
-        raise RequestError("the request is not JSON; expected "
-                           '{"vividness": 0.5, "hints": [[row, col, "#rrggbb"]]}') from None
-    if not isinstance(request, dict):
-        raise RequestError("the request must be a JSON object")
-    vividness = request.get("vividness")
-    if vividness is not None and (isinstance(vividness, bool)
-                                  or not isinstance(vividness, (int, float))
-                                  or not 0 <= vividness <= 1):
-        raise RequestError(f"vividness must be a number from 0 to 1; got {vividness!r}")
-    points = request.get("hints") or []
-    if points and not hinted:
-        raise RequestError("this model was trained without hints; start skcolor serve with "
-                           "a hint-aware model (the default photos-hints model is one)")
-    if not isinstance(points, list):
-        raise RequestError("hints must be a list of [row, col, color]")
-    height, width = shape
-    checked = []
-    for point in points:
-        if not (isinstance(point, list) and len(point) == 3
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in point[:2])
-                and isinstance(point[2], str) and is_color_like(point[2])):
-            raise RequestError(f"each hint must be [row, col, color]; got {point!r}")
-        row, col, color = point
-        if not (0 <= row < height and 0 <= col < width):
-            raise RequestError(f"the hint at row {row}, column {col} is outside the "
-                               f"{width}×{height} photo")
-        checked.append((row, col, color))
-    return (None if vividness is None else float(vividness)), checked
+        request = None
+    if not isinstance(request, dict) or not isinstance(request.get("hints", []), list):
+        raise RequestError('the request must be JSON of the form {"vividness": 0.5, '
+                           '"hints": [[row, col, "#rrggbb"], ...]}')
+    return request.get("vividness"), request.get("hints") or []
 
 
 class Colorizing:
@@ -231,15 +206,18 @@ class Colorizing:
         from ..parallel._batch import with_predict_params
 
         gray, _ = self.photo(photo_id)
-        vividness, points = parse_colorize_request(body, gray.shape[:2], self.hinted)
-        colorizer = with_predict_params(self.colorizer, {"vividness": vividness})
-        hints = None
-        if points:
-            radius = max(2, round(_HINT_RADIUS_FRACTION * max(gray.shape[:2])))
-            hints = [from_points(gray.shape, points, radius=radius)]
+        vividness, points = parse_colorize_request(body)
         start = time.perf_counter()
-        with self._predict_lock:
-            rgb = colorizer.predict([gray], hints=hints)[0]
+        try:
+            colorizer = with_predict_params(self.colorizer, {"vividness": vividness})
+            hints = None
+            if points:
+                radius = max(2, round(_HINT_RADIUS_FRACTION * max(gray.shape[:2])))
+                hints = [from_points(gray.shape, points, radius=radius)]
+            with self._predict_lock:
+                rgb = colorizer.predict([gray], hints=hints)[0]
+        except (TypeError, ValueError) as exc:  # the library's word on a bad value
+            raise RequestError(str(exc)) from exc
         seconds = time.perf_counter() - start
         return encode_image(rgb), seconds
 
@@ -304,9 +282,6 @@ def create_app(colorizing):
             return error(str(exc), exc.status)
         except ClientDisconnect:  # the browser went away mid-upload: nobody to answer
             return Response(status_code=400)
-        if not data:
-            return error(f"{name!r} is empty (0 bytes); expected a PNG, JPEG, BMP or TIFF "
-                         "image", 400)
         answer = await served(colorizing.add_photo, data, name)
         return answer if isinstance(answer, Response) else JSONResponse(answer)
 

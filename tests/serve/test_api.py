@@ -63,13 +63,16 @@ def test_vividness_and_hints_reach_the_colorizer(server, photo_bytes):
 
 
 @pytest.mark.parametrize("request_body, message", [
-    (b"not json", "the request is not JSON"),
-    (b"[1, 2]", "must be a JSON object"),
-    (b'{"vividness": 2}', "vividness must be a number from 0 to 1; got 2"),
-    (b'{"vividness": "high"}', "vividness must be a number from 0 to 1"),
-    (b'{"hints": [[1, 2]]}', "each hint must be [row, col, color]; got [1, 2]"),
-    (b'{"hints": [[1, 2, "not a color"]]}', "each hint must be [row, col, color]"),
-    (b'{"hints": [[256, 2, "red"]]}', "the hint at row 256, column 2 is outside the 256×256"),
+    (b"not json", "the request must be JSON of the form"),
+    (b"[1, 2]", "the request must be JSON of the form"),
+    (b'{"hints": "red"}', "the request must be JSON of the form"),
+    (b'{"vividness": 2}', "'vividness' parameter of AutoencoderColorizer must be a float in "
+                          "[0, 1]; got 2"),
+    (b'{"vividness": "high"}', "must be a float in [0, 1]; got 'high'"),
+    (b'{"hints": [[1, 2]]}', "points[0] must be (row, col, color); got [1, 2]"),
+    (b'{"hints": [[1, "a", "red"]]}', "points[0] must have whole-number pixel coordinates"),
+    (b'{"hints": [[1, 2, "not a color"]]}', "points[0] has 'not a color', which is not a color"),
+    (b'{"hints": [[256, 2, "red"]]}', "points[0] at (256, 2) is outside the 256×256 image"),
 ])
 def test_a_bad_colorize_request_is_told_what_is_wrong(server, photo_bytes, request_body,
                                                       message):
@@ -124,7 +127,7 @@ def test_a_model_without_hints_colorizes_and_refuses_hints(start_server, photo_b
         photo = server.upload(photo_bytes)
         assert server.colorize(photo["id"])[0] == 200
         status, _, body = server.colorize(photo["id"], hints=[[1, 1, "red"]])
-        assert status == 400 and "trained without hints" in json.loads(body)["error"]
+        assert status == 400 and "fitted without them (hints=False)" in json.loads(body)["error"]
     finally:
         server.stop()
 
