@@ -28,6 +28,9 @@ __all__ = [
     "colorization_scores",
     "flicker",
     "still_flicker",
+    "clip_flow",
+    "warp_error",
+    "color_distribution_consistency",
     "psnr_scorer",
     "ssim_scorer",
     "neg_mse_scorer",
@@ -470,3 +473,179 @@ def still_flicker(video, *, threshold=2.0):
     if frames < 2:
         raise ValueError("still_flicker needs a clip of at least 2 frames.")
     return total / count if count else float("nan")
+
+
+def clip_flow(frames):
+    """The motion of a clip, for :func:`warp_error`: each frame's backward flow and
+    the pixels where it can be trusted.
+
+    The flow from frame ``t`` to frame ``t-1`` is OpenCV's DIS optical flow (medium
+    preset) on the BT.601 luminance. A pixel is valid (not occluded) where the
+    backward and forward flows agree, by the criterion of Ruder et al. (2016, "Artistic
+    style transfer for videos") that Lai et al. (2018) use:
+    ``|b(x) + f(x + b(x))|^2 <= 0.01 (|b(x)|^2 + |f(x + b(x))|^2) + 0.5``.
+
+    Parameters
+    ----------
+    frames : array-like of shape (n, H, W, 3), or iterable of (H, W, 3) frames
+        RGB clip, uint8 or float in [0, 1].
+
+    Yields
+    ------
+    flow : ndarray of shape (H, W, 2), float32
+        For each frame ``t >= 1``: where each of its pixels was in frame ``t-1``,
+        as (dx, dy) offsets.
+    valid : ndarray of shape (H, W), bool
+        The pixels of frame ``t`` that are not occluded in frame ``t-1``.
+    """
+    from ._motion import FlowEstimator, consistent
+
+    estimate = FlowEstimator("dis", preset="medium")
+    previous = None
+    for luma, _ in _video_chroma(frames, "frames"):
+        luma = np.clip(np.rint(luma), 0, 255).astype(np.uint8)
+        if previous is not None:
+            backward = estimate(luma, previous)
+            yield backward, consistent(backward, estimate(previous, luma))
+        previous = luma
+
+
+def warp_error(frames, flow=None):
+    """Warp error (Lai et al., ECCV 2018): how much each frame differs from the previous
+    one carried along the motion, where the motion is trusted.
+
+    ``E = mean over t >= 1 of  sum_x M_t(x) |O_t(x) - W(O_{t-1})(x)|^2 / sum_x M_t(x)``,
+    with ``O_t`` the RGB frame in [0, 1], ``W(O_{t-1})`` the previous frame warped
+    onto frame ``t`` by the backward flow, ``M_t`` the non-occlusion mask and
+    ``|.|^2`` the squared norm over the three channels. 0 for a clip that only moves;
+    flicker raises it. Compare a colorizer with itself run frame by frame as a ratio.
+
+    Parameters
+    ----------
+    frames : array-like of shape (n, H, W, 3), or iterable of (H, W, 3) frames
+        RGB clip, uint8 or float in [0, 1], at least 2 frames.
+    flow : iterable of (flow, valid) pairs, default=None
+        The motion, one pair per frame from the second on, as :func:`clip_flow`
+        yields it. None computes it from ``frames`` themselves; pass
+        ``clip_flow(reference)`` to measure several colorizations of one clip
+        along the same motion (a colorization keeps the input's luminance, so the
+        flows agree closely).
+
+    Returns
+    -------
+    error : float
+        Lower is steadier. A frame with no valid pixel is measured on all of them.
+
+    Raises
+    ------
+    ValueError
+        If the clip has fewer than 2 frames, frames of different sizes, or
+        ``flow`` does not match it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> clip = np.zeros((3, 20, 20, 3), np.uint8)
+    >>> clip[:, 5:10, 5:10] = 200            # a still square
+    >>> warp_error(clip)
+    0.0
+    >>> clip[1, ..., 0] = 100                 # one frame turns red, then back
+    >>> still = [(np.zeros((20, 20, 2), np.float32), np.ones((20, 20), bool))] * 2
+    >>> round(warp_error(clip, flow=still), 4)  # (100 / 255) ** 2 at every pixel
+    0.1538
+    """
+    from ._motion import warp
+
+    if flow is None and not isinstance(frames, np.ndarray):
+        frames = list(frames)  # read twice: for the flow and for the error
+    images = iter(frames)
+    flows = clip_flow(frames) if flow is None else iter(flow)
+    total, count, previous = 0.0, 0, None
+    for i, frame in enumerate(images):
+        frame = as_float32(check_image(frame, name=f"frames[{i}]", channels=(3,))[0])
+        if previous is not None:
+            try:
+                motion, valid = next(flows)
+            except StopIteration:
+                raise ValueError(f"flow ends before frame {i}; expected one (flow, valid) "
+                                 "pair per frame from the second on.") from None
+            if frame.shape != previous.shape or motion.shape != frame.shape[:2] + (2,):
+                raise ValueError(f"frame {i} is {frame.shape[:2]}, the previous one "
+                                 f"{previous.shape[:2]}, its flow {motion.shape[:2]}; they "
+                                 "must be of one size.")
+            warped = warp(previous, motion)
+            squared = np.square(frame.astype(np.float64) - warped).sum(axis=-1)
+            mask = valid if valid.any() else np.ones_like(valid)
+            total += float(squared[mask].mean())
+            count += 1
+        previous = frame
+    if count < 1:
+        raise ValueError("warp_error needs a clip of at least 2 frames.")
+    return total / count
+
+
+def color_distribution_consistency(frames, *, steps=(1, 2, 4)):
+    """Color distribution consistency (CDC; Liu et al., "Temporally consistent video
+    colorization with deep feature propagation and self-regularization learning", 2021).
+
+    For each step ``d`` in ``steps``: the mean, over frame pairs ``(t, t + d)`` and
+    over the R, G and B channels, of the Jensen-Shannon divergence between the two
+    frames' 256-bin histograms (normalized to sum to 1; natural logarithm, so each
+    divergence lies in [0, ln 2]); then the mean over the steps. It ignores where
+    colors are, only how much of each there is, so motion barely moves it while a
+    change of palette does. Lower is steadier.
+
+    Parameters
+    ----------
+    frames : array-like of shape (n, H, W, 3), or iterable of (H, W, 3) frames
+        RGB clip, uint8 or float in [0, 1] (float is rounded to 8 bits).
+    steps : sequence of int, default=(1, 2, 4)
+        Frame distances ``d``; each must be smaller than the clip's length.
+
+    Returns
+    -------
+    cdc : float
+
+    Raises
+    ------
+    ValueError
+        If a step is not a positive integer smaller than the number of frames.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> clip = np.zeros((5, 4, 4, 3), np.uint8)
+    >>> color_distribution_consistency(clip)
+    0.0
+    >>> clip[2, :2] = 255     # half of one frame turns white
+    >>> round(color_distribution_consistency(clip), 4)
+    0.0839
+    """
+    from ._image import restore_dtype
+
+    histograms = []
+    for i, frame in enumerate(frames):
+        frame = check_image(frame, name=f"frames[{i}]", channels=(3,))[0]
+        if frame.dtype != np.uint8:
+            frame = restore_dtype(as_float32(frame), np.uint8)
+        counts = np.stack([np.bincount(frame[..., c].ravel(), minlength=256) for c in range(3)])
+        histograms.append(counts / counts.sum(axis=1, keepdims=True))
+    histograms = np.asarray(histograms, dtype=np.float64)
+    n = len(histograms)
+    for step in steps:
+        if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or not 0 < step < n:
+            raise ValueError(f"steps must be whole numbers from 1 to {n - 1} (the clip has {n} "
+                             f"frames); got {step!r}.")
+    per_step = []
+    for step in steps:
+        p, q = histograms[:-step], histograms[step:]
+        m = (p + q) / 2
+        divergence = 0.5 * (_kl(p, m) + _kl(q, m))  # (pairs, channels)
+        per_step.append(divergence.mean())
+    return float(np.mean(per_step))
+
+
+def _kl(p, q):
+    """Kullback-Leibler divergence along the last axis, with 0 log 0 = 0."""
+    ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)
+    return (p * np.log(ratio)).sum(axis=-1)

@@ -28,7 +28,7 @@ LAYERS = [
     ["skcolor.architectures", "skcolor._runtime", "skcolor.video._io",
      "skcolor.video._stabilize"],
     ["skcolor.hints", "skcolor.color", "skcolor.metrics", "skcolor.io", "skcolor._validation",
-     "skcolor._params", "skcolor._image", "skcolor._version"],
+     "skcolor._params", "skcolor._image", "skcolor._version", "skcolor._motion"],
 ]
 
 

@@ -27,7 +27,7 @@ from .._colorizer._inference import InferenceSettings, predict_color, recombine,
 from .._image import as_float32, resize_batch
 from .._params import Interval, Options, Param, check_values, validate_params
 from ..color import COLOR_SPACES
-from ._stabilize import STABILIZER_PARAMS, ChromaStabilizer
+from ._stabilize import STABILIZER_PARAMS, ChromaStabilizer, flow_luma
 from ._io import (
     VIDEO_SUFFIXES,
     WRITABLE_CONTAINERS,
@@ -52,8 +52,8 @@ __all__ = [
     "DEFAULT_STRENGTH",
 ]
 
-#: Default weight of the motion-compensated previous output (see ChromaStabilizer).
-DEFAULT_STRENGTH = 0.8
+#: Default weight of the chroma memory carried along the motion (see ChromaStabilizer).
+DEFAULT_STRENGTH = 0.9
 # Working size for colorizers that do not declare one.
 _FALLBACK_WORKING_SIZE = 256
 #: How a clip is colorized: checked once, at the public function's call.
@@ -122,10 +122,11 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
         channels. Anything else whose ``predict`` colorizes a batch of gray images
         ``(n, h, w, 1)`` float in [0, 1] into RGB ``(n, h, w, 3)`` works too: its
         colors are kept as YCbCr chroma on the frame's full-size luminance.
-    strength : float in [0, 1), default=0.8
-        Temporal stabilization: the weight of the previous frame's output,
-        carried along the motion, where the luminance agrees. 0 colorizes each
-        frame on its own.
+    strength : float in [0, 1), default=0.9
+        Temporal stabilization: the weight of the chroma memory, carried along
+        the motion, where the motion is confirmed; the output is a running
+        average over about ``1 / (1 - strength)`` frames. 0 colorizes each frame
+        on its own.
     motion : {"dis", "farneback", "none"}, default="dis"
         How the previous output follows the motion (see :class:`ChromaStabilizer`).
     working_size : int, default=None
@@ -284,7 +285,8 @@ class _FrameColorizer:
         channels = self.predict_channels(small)
         rgb = np.empty((*gray.shape[1:3], 3), np.uint8)
         for luma, small_luma, frame_channels in zip(gray, small, channels):
-            steady = stabilizer.update(small_luma[..., 0], frame_channels)
+            steady = stabilizer.update(small_luma[..., 0], frame_channels,
+                                       flow_luma(luma, small_luma.shape[:2]))
             recombine(steady, luma, self.settings.color_space, out=rgb)
             yield cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
