@@ -190,6 +190,21 @@ class YCbCrColorSpace(RGBColorSpace):
     def to_rgb(self, prediction, gray):
         return ycbcr_to_rgb(gray, prediction)
 
+    def rgb_offsets(self, prediction):
+        """R - Y, G - Y and B - Y of Cb, Cr predictions ``(..., 2)``, float32 on the [0, 1] scale.
+
+        Linear in the chroma, so enlarging them equals enlarging the chroma first:
+        a large frame needs only the enlargement and one addition per channel.
+        ``to_rgb`` is ``clip(Y + rgb_offsets(prediction), 0, 1)``.
+        """
+        kr, kg, kb = BT601_WEIGHTS
+        cb = prediction[..., 0] - np.float32(0.5)
+        cr = prediction[..., 1] - np.float32(0.5)
+        red = np.float32(2 * (1 - kr)) * cr
+        blue = np.float32(2 * (1 - kb)) * cb
+        green = -(np.float32(kr) * red + np.float32(kb) * blue) / np.float32(kg)
+        return np.stack([red, green, blue], axis=-1)
+
 
 class LabColorSpace(RGBColorSpace):
     """Predict CIELAB a* and b* (scaled to [0, 1]); L* comes from the gray input."""

@@ -8,6 +8,7 @@ way, frame batch by frame batch.
 import weakref
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .._image import as_float32, resize_batch, restore_dtype
@@ -182,3 +183,43 @@ def recombine(prediction, gray, color_space, out):
         rows = slice(top, top + ROWS_PER_STRIP)
         strip = space.to_rgb(prediction[rows], as_float32(gray[rows]))
         out[rows] = restore_dtype(strip, like=out.dtype)
+
+
+def recombine_bgr(prediction, gray, color_space):
+    """The uint8 BGR colorization of one video frame: ``recombine``, made for speed.
+
+    For a color space whose chroma maps linearly to RGB offsets from the luma
+    (YCbCr: ``rgb_offsets``), the offsets are enlarged instead of the chroma, in
+    8ths of a level as int16, and added to the luma with OpenCV's saturating
+    integer arithmetic: within one level of ``recombine``'s float result, about
+    eight times faster on a 4K frame. Other spaces go through ``recombine``.
+
+    Parameters
+    ----------
+    prediction : ndarray of shape (h, w, c), float32
+        The color space's channels at working size.
+    gray : ndarray of shape (H, W, 1), uint8
+        The frame's full-size luminance.
+    color_space : str
+
+    Returns
+    -------
+    bgr : ndarray of shape (H, W, 3), uint8
+    """
+    space = COLOR_SPACES[color_space]
+    height, width = gray.shape[:2]
+    if not hasattr(space, "rgb_offsets"):
+        rgb = np.empty((height, width, 3), np.uint8)
+        recombine(prediction, gray, color_space, out=rgb)
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    offsets = np.rint(space.rgb_offsets(prediction) * np.float32(255 * 8)).astype(np.int16)
+    luma = gray.reshape(height, width).astype(np.int16)
+    luma <<= 3
+    planes = []
+    for channel in (2, 1, 0):  # B, G, R; each plane enlarged on its own: no full-size split
+        plane = np.ascontiguousarray(offsets[..., channel])
+        if plane.shape != (height, width):
+            plane = cv2.resize(plane, (width, height), interpolation=cv2.INTER_LINEAR)
+        total = cv2.max(cv2.add(luma, plane), 0)  # int16; clipped below, then rounded
+        planes.append(cv2.convertScaleAbs(total, alpha=1 / 8))  # and saturated above
+    return cv2.merge(planes)

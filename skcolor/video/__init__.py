@@ -23,7 +23,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .._colorizer._inference import InferenceSettings, predict_color, recombine, working_size_for
+from .._colorizer._inference import (
+    InferenceSettings,
+    predict_color,
+    recombine_bgr,
+    working_size_for,
+)
 from .._image import as_float32, resize_batch
 from .._params import Interval, Options, Param, check_values, validate_params
 from ..color import COLOR_SPACES
@@ -54,6 +59,8 @@ __all__ = [
 
 #: Default weight of the chroma memory carried along the motion (see ChromaStabilizer).
 DEFAULT_STRENGTH = 0.9
+# Pixels of full-size frames held at once: 16 frames of 640×480, one of 4K.
+_BATCH_PIXELS = 8_300_000
 # Working size for colorizers that do not declare one.
 _FALLBACK_WORKING_SIZE = 256
 #: How a clip is colorized: checked once, at the public function's call.
@@ -134,7 +141,8 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
         then enlarged onto the full-size luminance. None takes the colorizer's
         ``working_size`` parameter (256 if it has none); never above the frame size.
     batch_size : int, default=16
-        Frames held in memory and colorized together.
+        Frames held in memory and colorized together; fewer for large frames
+        (one at a time from 4K up).
     overwrite : bool, default=False
         Replace ``dst`` if it exists; by default a FileExistsError keeps it.
     progress : callable, default=None
@@ -236,9 +244,12 @@ def _colorize_clip(source, target, load, options, *, overwrite, progress):
         stabilizer = ChromaStabilizer(options.strength, motion=options.motion)
         frames = read_frames(capture, info, os.fspath(source))
         target = video_output_path(target)
+        # Large frames go a few at a time: memory stays bounded, and the network,
+        # which sees them at working size, loses nothing.
+        batch_size = max(1, min(options.batch_size, _BATCH_PIXELS // (info.width * info.height)))
         done = 0
         with writing_video(target, info, overwrite=overwrite) as writer:
-            while batch := _next_batch(frames, options.batch_size):
+            while batch := _next_batch(frames, batch_size):
                 for frame in frame_colorizer.colorize(batch, stabilizer):
                     writer.write(frame)
                 done += len(batch)
@@ -255,8 +266,9 @@ class _FrameColorizer:
     """Colorizes frames as ``predict`` colorizes images, with a stabilizer in between.
 
     ``predict_channels`` maps a gray batch at working size to the color space's
-    channels in [0, 1]; the stabilizer blends those, and ``_inference.recombine``
-    puts them back on each frame's full-size luminance, as ``predict`` does.
+    channels in [0, 1]; the stabilizer blends those, and ``_inference.recombine_bgr``
+    puts them back on each frame's full-size luminance, within one level of what
+    ``predict`` gives.
     """
 
     predict_channels: object
@@ -283,12 +295,10 @@ class _FrameColorizer:
         gray = np.stack([cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) for frame in batch])[..., None]
         small = resize_batch(gray, working_size_for(*gray.shape[1:3], self.settings))
         channels = self.predict_channels(small)
-        rgb = np.empty((*gray.shape[1:3], 3), np.uint8)
         for luma, small_luma, frame_channels in zip(gray, small, channels):
             steady = stabilizer.update(small_luma[..., 0], frame_channels,
                                        flow_luma(luma, small_luma.shape[:2]))
-            recombine(steady, luma, self.settings.color_space, out=rgb)
-            yield cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+            yield recombine_bgr(steady, luma, self.settings.color_space)
 
 
 def _next_batch(frames, batch_size):

@@ -6,6 +6,8 @@ neither reads nor writes sound, so a colorized clip has no audio track.
 """
 
 import contextlib
+import queue
+import threading
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +155,10 @@ def read_frames(capture, info, name):
 
 @contextlib.contextmanager
 def writing_video(path, info, *, overwrite=False):
-    """A ``cv2.VideoWriter`` whose clip becomes ``path`` only if the block succeeds.
+    """A writer (``write(frame)``) whose clip becomes ``path`` only if the block succeeds.
+
+    Frames are encoded by a ``cv2.VideoWriter`` on a thread of its own (see
+    :class:`_EncodingThread`).
 
     The clip is written to a hidden temporary file beside ``path`` and renamed
     over it at the end; on any error the temporary file is removed and ``path``
@@ -179,8 +184,49 @@ def writing_video(path, info, *, overwrite=False):
         try:
             if not writer.isOpened():
                 raise ValueError(f"OpenCV cannot write a {fourcc} clip to {os.fspath(path)}")
-            yield writer
+            encoder = _EncodingThread(writer)
+            try:
+                yield encoder
+            finally:
+                encoder.close()
         finally:
             writer.release()
         if path.exists() and not overwrite:  # appeared while this clip was written
             raise FileExistsError(f"{os.fspath(path)} exists; pass overwrite=True to replace it")
+
+
+class _EncodingThread:
+    """Encodes frames on a thread of its own while the caller prepares the next ones.
+
+    Encoding a 4K frame takes longer than decoding and colorizing it; OpenCV
+    releases the GIL while it encodes, so the two overlap on two cores. At most
+    ``depth`` frames wait, which bounds the memory. An encoding error is raised
+    by the next ``write`` or by ``close``.
+    """
+
+    def __init__(self, writer, depth=2):
+        self._writer = writer
+        self._queue = queue.Queue(depth)
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="skcolor-encoder", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while (frame := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._writer.write(frame)
+                except Exception as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def write(self, frame):
+        if self._error is not None:
+            raise self._error
+        self._queue.put(frame)
+
+    def close(self):
+        """Encode what waits, stop the thread, and raise its error if it had one."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
