@@ -137,3 +137,63 @@ def test_neutral_cast_tolerance_and_errors():
         metrics.neutral_cast(saturated[..., :1], saturated[..., :1])
     with pytest.raises(ValueError, match="shape"):
         metrics.neutral_cast(saturated, saturated[:, :2])
+
+
+def test_warp_error_by_hand_on_a_moving_clip():
+    """A pattern moving 2 pixels right per frame, with the true flow given: 0 while it only
+    moves; a red flash on frame 2 adds (0.4)^2 on its pixels, over two frame pairs."""
+    from skcolor.metrics import warp_error
+
+    rng = np.random.default_rng(0)
+    pattern = rng.random((12, 30, 3)).astype(np.float32)
+    clip = np.stack([np.roll(pattern, 2 * t, axis=1) for t in range(4)])
+    flow = np.zeros((12, 30, 2), np.float32)
+    flow[..., 0] = -2  # each pixel of frame t was 2 pixels to the left in frame t-1
+    valid = np.ones((12, 30), bool)
+    valid[:, :2] = False  # rolled in from the other side: not where the flow says
+    motion = [(flow, valid)] * 3
+    assert warp_error(clip, flow=motion) == pytest.approx(0, abs=1e-10)
+    flashed = clip.copy()
+    flashed[2, ..., 0] = np.clip(flashed[2, ..., 0] + 0.4, 0, 1)
+    change = (flashed[2, ..., 0] - clip[2, ..., 0])[valid]
+    # Pairs (1, 2) and (2, 3) see the flash: once added, once removed (brought along by
+    # the flow, whose pixels are the same ones shifted).
+    expected = (np.mean(change ** 2) + np.mean(np.square(
+        np.roll(flashed[2, ..., 0], 2, axis=1) - np.roll(clip[2, ..., 0], 2, axis=1))[valid])) / 3
+    assert warp_error(flashed, flow=motion) == pytest.approx(expected, rel=1e-5)
+
+
+def test_clip_flow_finds_a_real_photo_moving():
+    from skimage import data
+
+    from skcolor.metrics import clip_flow, warp_error
+
+    photo = data.astronaut()[100:228, 100:292]
+    clip = np.stack([photo[:, 3 * t:3 * t + 160] for t in range(3)])  # the view pans right
+    flows = list(clip_flow(clip))
+    assert len(flows) == 2
+    for flow, valid in flows:
+        assert np.median(flow[..., 0]) == pytest.approx(3, abs=0.3)  # content moved left
+        assert np.median(np.abs(flow[..., 1])) < 0.3
+        assert valid.mean() > 0.8
+    assert warp_error(clip) < 0.01
+
+
+def test_color_distribution_consistency_by_hand():
+    """Five black frames, half of the third white: JS(d0, (d0 + d255) / 2) = 0.21576 for
+    each channel on the pairs that hold the third frame."""
+    from skcolor.metrics import color_distribution_consistency
+
+    clip = np.zeros((5, 4, 4, 3), np.uint8)
+    assert color_distribution_consistency(clip) == 0
+    clip[2, :2] = 255
+    js = 0.5 * (np.log(1 / 0.75) + 0.5 * np.log(0.5 / 0.75) + 0.5 * np.log(0.5 / 0.25))
+    by_step = [2 * js / 4, 2 * js / 3, 0]  # d = 1: 2 of 4 pairs; d = 2: 2 of 3; d = 4: none
+    assert color_distribution_consistency(clip) == pytest.approx(np.mean(by_step))
+    assert color_distribution_consistency(clip, steps=(1,)) == pytest.approx(by_step[0])
+    assert color_distribution_consistency(clip / 255.0) == pytest.approx(np.mean(by_step))
+    with pytest.raises(ValueError, match="steps must be whole numbers from 1 to 4"):
+        color_distribution_consistency(clip, steps=(5,))
+    with pytest.raises(ValueError, match="at least 2 frames"):
+        from skcolor.metrics import warp_error
+        warp_error(clip[:1])

@@ -111,17 +111,56 @@ def test_luminance_is_kept(colorized, clips):
         assert np.abs(frames.astype(int) - np.repeat(gray, 3, -1)).max() > 10  # not gray
 
 
-def test_stabilized_output_flickers_less(colorized, signing):
+def test_stabilized_output_is_steadier_by_every_measure(colorized, signing, clips):
+    """Flicker against the truth, warp error, CDC and the truth-free flicker all fall,
+    and the PSNR stays within 0.2 dB of frame by frame."""
+    from skcolor.metrics import clip_flow, color_distribution_consistency, dataset_psnr, warp_error
+
     truth = signing[0]
     raw = colorized["frame by frame"][1]
     steady = colorized["stabilized"][1]
-    # Against the truth, most of what is left is the true clip's own frame-to-frame
-    # change (codec noise), which no colorization of gray frames can know: with the
-    # photo model 0.93x was measured here (0.84x by the truth-free measure).
-    assert flicker(steady, truth) < 0.97 * flicker(raw, truth)
-    assert still_flicker(steady) < 0.9 * still_flicker(raw)
-    # Steadier without drifting from the frame-by-frame colors.
-    assert np.abs(steady.astype(int) - raw).mean() < 3
+    flows = list(clip_flow(read_clip(clips / "signing.mp4")[0]))  # the input's motion, for both
+    # Measured with the photo model: 0.63x flicker (most of the rest is the true
+    # clip's own frame-to-frame change, codec noise included, which no colorization
+    # of gray frames can know), 0.94x warp error (whose bulk is the luminance's own,
+    # shared by both), 0.56x CDC, 0.36x truth-free flicker, -0.08 dB.
+    assert flicker(steady, truth) < 0.72 * flicker(raw, truth)
+    assert warp_error(steady, flow=flows) < 0.97 * warp_error(raw, flow=flows)
+    assert color_distribution_consistency(steady) < 0.7 * color_distribution_consistency(raw)
+    assert still_flicker(steady) < 0.5 * still_flicker(raw)
+    assert dataset_psnr(truth, steady) > dataset_psnr(truth, raw) - 0.2
+
+
+def test_a_still_scene_stays_still(signing, tmp_path):
+    """One frame held for 20 frames, with fresh grain on each (as a film scan has): frame
+    by frame, the grain moves the colors; stabilized, they hold still."""
+    from skcolor.color import rgb_to_ycbcr
+
+    rng = np.random.default_rng(0)
+    frame = gray_copy(signing[0][:1])[0].astype(np.int16)
+    grainy = np.stack([np.clip(frame + rng.normal(0, 4, frame.shape[:2])[..., None], 0, 255)
+                       for _ in range(20)]).astype(np.uint8)
+    write_clip(tmp_path / "still.mp4", grainy, 25)
+    change = {}
+    for strength in (0, 0.9):
+        result = colorize_video(tmp_path / "still.mp4", tmp_path / f"{strength}.mp4",
+                                strength=strength)
+        chroma = rgb_to_ycbcr(read_clip(result.path)[0])[..., 1:].astype(float) * 255
+        change[strength] = np.abs(np.diff(chroma, axis=0)).mean()
+        assert result.cuts == []
+    # Measured: 0.20 against 0.49 chroma levels per frame (0.40x); the rest is mostly the
+    # output codec's own noise.
+    assert change[0.9] < 0.5 * change[0]
+
+
+def test_a_tiny_clip_is_colorized(signing, tmp_path):
+    """8×6 pixels: under the 12 that DIS optical flow needs; the frames are padded for it."""
+    small = np.stack([cv2.resize(frame, (8, 6), interpolation=cv2.INTER_AREA)
+                      for frame in gray_copy(signing[0][:10])])
+    write_clip(tmp_path / "tiny.avi", small, 25, "MJPG")
+    result = colorize_video(tmp_path / "tiny.avi", tmp_path / "out.avi")
+    frames = read_clip(result.path)[0]
+    assert frames.shape == (10, 6, 8, 3) and (result.width, result.height) == (8, 6)
 
 
 def test_scene_cut_resets_the_smoothing(clips, tmp_path, colorized):
@@ -143,6 +182,7 @@ def test_stabilizer_blends_still_frames_and_resets_at_cuts():
     first = np.full((48, 64, 2), 0.4, np.float32)
     assert stabilizer.update(luma, first) is first
     blended = stabilizer.update(luma, np.full_like(first, 0.6))
+    # A still frame: the flows agree, the pixels were in view, the luminance matches.
     np.testing.assert_allclose(blended, 0.4 * 0.8 + 0.6 * 0.2, atol=1e-3)
     other_scene = np.full_like(luma, 20)
     new = np.full_like(first, 0.7)
