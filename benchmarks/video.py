@@ -6,28 +6,32 @@ On gray copies of the real color clips in ``../shared/data/video`` (or
 ``$SKCOLOR_DATA/video``; CC BY 4.0), colorized by the shipped model
 (``skcolor.load_pretrained()``):
 
-1. **Quality and flicker** of each stabilization variant against the same model
-   run frame by frame (``strength=0``): flicker against the true clip (DESIGN §6)
-   and its ratio to frame by frame (target ≤ 0.7), the truth-free
-   ``still_flicker``, and the dataset PSNR against the true clip of the output,
-   of frame by frame (target: no more than 0.1 dB lower) and of the gray copy.
-   Every output goes through the same codec (mp4v) and is read back, so codec
-   loss is shared. Long clips are cut to ``--max-frames`` frames.
+1. **Steadiness and quality** of three methods, on every clip (and two panned
+   crops): frame by frame (``strength=0``), the plain running average (0.3 of the
+   new prediction, 0.7 of the previous output, no motion), and ours (the default
+   chroma memory along the motion). For each: flicker against the true clip
+   (DESIGN §6), the warp error (Lai et al. 2018, along the gray input's motion),
+   CDC (Liu et al. 2021), the truth-free ``still_flicker``, the dataset PSNR
+   against the true clip, and their ratios (differences for PSNR) to frame by
+   frame. Every output goes through the same codec (mp4v) and is read back.
+   Long clips are cut to ``--max-frames`` frames.
 2. **Speed**: frames/s of the whole ``colorize_video`` (decode, colorize,
    stabilize, encode) on the 640×480 clips, default settings (target ≥ 15 on 2
    CPU cores), and of frame by frame.
-3. **Memory against clip length**: the resident set size of a fresh process,
+3. **Clips at the edges**: a 40-frame 4K clip in a fresh process (frames/s,
+   resident memory) and an 8×6 clip.
+4. **Memory against clip length**: the resident set size of a fresh process,
    sampled after every batch while it colorizes the first N frames of the longest
    clip, for several N (target: flat). Not ``ru_maxrss``: on Linux a child
    inherits its parent's peak, and loading the model sets the process's peak.
-4. **Frames, size and rate kept** on every clip (all frames, not cut).
+5. **Frames, size and rate kept** on every clip (all frames, not cut).
 
 How to run
 ----------
 From the repository root (about 40 minutes on 2 busy CPU cores)::
 
     python benchmarks/video.py                  # writes benchmarks/records/video.json
-    python benchmarks/video.py --max-frames 30 --variants default --out /tmp/v.json  # quick
+    python benchmarks/video.py --max-frames 30 --skip memory,kept --out /tmp/v.json  # quick
 
 Not run by pytest; the machine may be shared, so the load average is recorded.
 """
@@ -55,16 +59,51 @@ for _path in (REPO, BENCHMARKS):
 
 DATA = Path(os.environ.get("SKCOLOR_DATA", REPO.parent / "shared" / "data"))
 
-# name: colorize_video keyword arguments
-VARIANTS = {
+# The three methods compared: name -> colorize_video keyword arguments, or None for
+# the plain running average below.
+METHODS = {
     "frame by frame": {"strength": 0.0},
-    "dis 0.8 (default)": {"strength": 0.8, "motion": "dis"},
-    "dis 0.6": {"strength": 0.6, "motion": "dis"},
-    "dis 0.9": {"strength": 0.9, "motion": "dis"},
-    "farneback 0.8": {"strength": 0.8, "motion": "farneback"},
-    "luminance-guided 0.8 (no flow)": {"strength": 0.8, "motion": "none"},
+    "running average": None,
+    "ours (default)": {},
 }
-DEFAULT = "dis 0.8 (default)"
+DEFAULT = "ours (default)"
+# The plain running average: per pixel, 0.3 of the new prediction and 0.7 of the
+# previous output, with no motion and no reset.
+_RUNNING_NEW = 0.3
+
+
+class RunningAverage:
+    """The plain running average of the chroma, as a stabilizer (the baseline to beat)."""
+
+    def __init__(self):
+        self.cuts, self._memory = [], None
+
+    def update(self, luma, chroma, flow_luma=None):
+        if self._memory is not None:
+            chroma = _RUNNING_NEW * chroma + (1 - _RUNNING_NEW) * self._memory
+        self._memory = chroma
+        return chroma
+
+
+def colorize_method(name, source, target, colorizer):
+    """Colorize ``source`` into ``target`` (mp4v) by the method ``name``; frames written."""
+    from skcolor.video import colorize_video
+
+    if METHODS[name] is not None:
+        return colorize_video(source, target, colorizer, overwrite=True, **METHODS[name]).frames
+    from skcolor.video import _FrameColorizer
+
+    frames, fps = read_clip(source)
+    bgr = [cv2.cvtColor(frame, cv2.COLOR_RGB2BGR) for frame in frames]
+    writer = cv2.VideoWriter(os.fspath(target), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                             (frames.shape[2], frames.shape[1]))
+    stabilizer = RunningAverage()
+    frame_colorizer = _FrameColorizer.of(colorizer, None)
+    for start in range(0, len(bgr), 16):
+        for frame in frame_colorizer.colorize(bgr[start:start + 16], stabilizer):
+            writer.write(frame)
+    writer.release()
+    return len(frames)
 
 
 def read_clip(path, max_frames=None):
@@ -110,44 +149,48 @@ def test_clips(clips, max_frames):
         yield f"{name} panned {step} px/frame", panned, fps
 
 
-def quality(clips, variants, max_frames, folder, colorizer):
-    from skcolor.color import rgb_to_gray
-    from skcolor.metrics import dataset_psnr, flicker, still_flicker
-    from skcolor.video import colorize_video
+def quality(clips, max_frames, folder, colorizer):
+    from skcolor.metrics import (
+        clip_flow,
+        color_distribution_consistency,
+        dataset_psnr,
+        flicker,
+        still_flicker,
+        warp_error,
+    )
 
     rows = []
     for clip_name, truth, fps in test_clips(clips, max_frames):
         gray_path = Path(folder) / "gray.mp4"
         write_gray_copy(truth, fps, gray_path)
         gray, _ = read_clip(gray_path)
+        # Every output is measured along one motion: the gray input's.
+        flows = list(clip_flow(gray))
         row = {"clip": clip_name, "frames": len(truth), "size": list(truth.shape[2:0:-1]),
                "gray_psnr": dataset_psnr(truth, gray),
                # What a perfectly steady output (constant chroma) scores: the truth's own
                # chroma change, codec noise included, which no colorization of gray
                # frames can know.
                "steady_floor_flicker": flicker(np.full_like(truth, 128), truth),
-               # The video pipeline at strength 0 against predict() on full-size frames.
-               "frame_by_frame_vs_predict_psnr": None, "variants": {}}
-        for name in variants:
-            out = Path(folder) / f"out-{len(row['variants'])}.mp4"
+               "methods": {}}
+        for name in METHODS:
+            out = Path(folder) / f"out-{len(row['methods'])}.mp4"
             start = time.perf_counter()
-            result = colorize_video(gray_path, out, colorizer, overwrite=True, **VARIANTS[name])
+            frames = colorize_method(name, gray_path, out, colorizer)
             seconds = time.perf_counter() - start
             video, _ = read_clip(out)
-            row["variants"][name] = {
+            row["methods"][name] = {
                 "flicker": flicker(video, truth), "still_flicker": still_flicker(video),
-                "psnr": dataset_psnr(truth, video), "frames_per_s": result.frames / seconds,
-                "cuts": result.cuts,
+                "warp_error": warp_error(video, flow=flows),
+                "cdc": color_distribution_consistency(video),
+                "psnr": dataset_psnr(truth, video), "frames_per_s": frames / seconds,
             }
-            if name == "frame by frame":
-                predicted = np.concatenate([colorizer.predict(rgb_to_gray(gray[i:i + 16]))
-                                            for i in range(0, len(gray), 16)])
-                row["frame_by_frame_vs_predict_psnr"] = dataset_psnr(predicted, video)
             out.unlink()
-        base = row["variants"]["frame by frame"]
+        base = row["methods"]["frame by frame"]
         row["steady_floor_ratio"] = row["steady_floor_flicker"] / base["flicker"]
-        for values in row["variants"].values():
-            values["flicker_ratio"] = values["flicker"] / base["flicker"]
+        for values in row["methods"].values():
+            for key in ("flicker", "warp_error", "cdc"):
+                values[f"{key}_ratio"] = values[key] / base[key]
             values["psnr_minus_frame_by_frame"] = values["psnr"] - base["psnr"]
         rows.append(row)
         print(json.dumps(_short(row)), flush=True)
@@ -155,12 +198,10 @@ def quality(clips, variants, max_frames, folder, colorizer):
 
 
 def _short(row):
-    return {"clip": row["clip"], "gray_psnr": round(row["gray_psnr"], 2),
-            "steady_floor_ratio": round(row["steady_floor_ratio"], 3),
-            "vs_predict_psnr": round(row["frame_by_frame_vs_predict_psnr"], 2), **{
-        name: {key: round(value, 3) if isinstance(value, float) else value
-               for key, value in values.items()}
-        for name, values in row["variants"].items()}}
+    return {"clip": row["clip"], "steady_floor_ratio": round(row["steady_floor_ratio"], 3), **{
+        name: {key: round(value, 3) for key, value in values.items()
+               if key.endswith("ratio") or key in ("psnr_minus_frame_by_frame", "frames_per_s")}
+        for name, values in row["methods"].items()}}
 
 
 def speed(clips, folder, colorizer, repeats=2):
@@ -178,7 +219,7 @@ def speed(clips, folder, colorizer, repeats=2):
             for _ in range(repeats):
                 start, start_cpu = time.perf_counter(), time.process_time()
                 result = colorize_video(gray_path, Path(folder) / "speed.mp4", colorizer,
-                                        overwrite=True, **VARIANTS[name])
+                                        overwrite=True, **METHODS[name])
                 best = min(best, time.perf_counter() - start)
                 best_cpu = min(best_cpu, time.process_time() - start_cpu)
             frames += result.frames
@@ -225,8 +266,11 @@ def _memory_worker(path):
         samples.append(_rss_mb())
 
     with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
         result = colorize_video(path, Path(folder) / "out.mp4", colorizer, progress=sample)
+        seconds = time.perf_counter() - start
     print(json.dumps({
+        "seconds": seconds, "frames_per_s": result.frames / seconds,
         "rss_before_mb": before, "max_rss_during_mb": max(samples),
         "rss_after_first_batch_mb": samples[0], "rss_at_end_mb": samples[-1],
         "growth_after_first_batch_mb": max(samples) - samples[0],
@@ -273,9 +317,9 @@ def kept(clips, folder, colorizer):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-frames", type=int, default=150)
-    parser.add_argument("--variants", default="all", help="'all' or 'default'")
     parser.add_argument("--memory-lengths", default="60,300,1189")
-    parser.add_argument("--skip", default="", help="comma-separated: quality,speed,memory,kept")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated: quality,speed,edges,memory,kept")
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "records" / "video.json")
     parser.add_argument("--repeats", type=int, default=2, help="speed runs per clip (best kept)")
     parser.add_argument("--memory-worker", help=argparse.SUPPRESS)
@@ -288,7 +332,6 @@ def main(argv=None):
 
     clips = sorted((DATA / "video").glob("*.m[pk][4v]"))
     small = [clip for clip in clips if clip.suffix == ".mkv"]  # the 640×480 clips
-    variants = list(VARIANTS) if args.variants == "all" else ["frame by frame", DEFAULT]
     skip = set(filter(None, args.skip.split(",")))
     colorizer = skcolor.load_pretrained()
     record = {"machine": machine_info(), "load_average_before": load_average(),
@@ -300,12 +343,15 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory() as folder:
         if "quality" not in skip:
-            record["quality"] = quality(clips, variants, args.max_frames, folder, colorizer)
+            record["quality"] = quality(clips, args.max_frames, folder, colorizer)
             record["summary"] = _summary(record["quality"])
             print(json.dumps(record["summary"], indent=1), flush=True)
             save()
         if "speed" not in skip:
             record["speed_640x480"] = speed(small, folder, colorizer, args.repeats)
+            save()
+        if "edges" not in skip:
+            record["edge_clips"] = edge_clips(folder, colorizer)
             save()
         if "memory" not in skip:
             longest = max(clips, key=lambda clip: clip.stat().st_size)
@@ -319,19 +365,50 @@ def main(argv=None):
 
 
 def _summary(rows):
-    """Per variant: mean flicker ratio, worst ratio, mean and worst PSNR difference."""
+    """Per method: mean and worst ratios to frame by frame, and the PSNR difference."""
     summary = {}
-    for name in rows[0]["variants"]:
-        ratios = [row["variants"][name]["flicker_ratio"] for row in rows]
-        gains = [row["variants"][name]["psnr_minus_frame_by_frame"] for row in rows]
+    for name in rows[0]["methods"]:
+        values = [row["methods"][name] for row in rows]
         summary[name] = {
-            "mean_flicker_ratio": float(np.mean(ratios)), "worst_flicker_ratio": max(ratios),
-            "mean_psnr_minus_frame_by_frame": float(np.mean(gains)),
-            "worst_psnr_minus_frame_by_frame": min(gains),
-            "mean_still_flicker": float(np.mean(
-                [row["variants"][name]["still_flicker"] for row in rows])),
+            **{f"mean_{key}_ratio": float(np.mean([v[f"{key}_ratio"] for v in values]))
+               for key in ("flicker", "warp_error", "cdc")},
+            **{f"worst_{key}_ratio": max(v[f"{key}_ratio"] for v in values)
+               for key in ("flicker", "warp_error", "cdc")},
+            "mean_psnr_minus_frame_by_frame": float(np.mean(
+                [v["psnr_minus_frame_by_frame"] for v in values])),
+            "worst_psnr_minus_frame_by_frame": min(v["psnr_minus_frame_by_frame"] for v in values),
         }
+    summary["mean_steady_floor_ratio"] = float(np.mean([row["steady_floor_ratio"] for row in rows]))
     return summary
+
+
+def edge_clips(folder, colorizer):
+    """A 40-frame 4K clip (the sister clip enlarged) in a fresh process: frames/s and
+    memory; and an 8×6 clip: colorized or not."""
+    from skcolor.video import colorize_video
+
+    frames, fps = read_clip(DATA / "video" / "sister.mkv", 40)
+    big = Path(folder) / "4k.mp4"
+    writer = cv2.VideoWriter(os.fspath(big), cv2.VideoWriter_fourcc(*"mp4v"), fps, (3840, 2160))
+    for frame in frames:
+        gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+        writer.write(cv2.cvtColor(cv2.resize(gray, (3840, 2160), interpolation=cv2.INTER_CUBIC),
+                                  cv2.COLOR_GRAY2BGR))
+    writer.release()
+    output = subprocess.run([sys.executable, __file__, "--memory-worker", os.fspath(big)],
+                            check=True, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}).stdout
+    record = {"4k": json.loads(output.strip().splitlines()[-1])}
+    tiny = Path(folder) / "tiny.mp4"
+    writer = cv2.VideoWriter(os.fspath(tiny), cv2.VideoWriter_fourcc(*"mp4v"), fps, (8, 6))
+    for frame in frames[:10]:
+        writer.write(cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), (8, 6),
+                                interpolation=cv2.INTER_AREA))
+    writer.release()
+    result = colorize_video(tiny, Path(folder) / "tiny-out.mp4", colorizer, overwrite=True)
+    record["8x6"] = {"frames": result.frames, "size": [result.width, result.height]}
+    print(json.dumps(record), flush=True)
+    return record
 
 
 if __name__ == "__main__":
