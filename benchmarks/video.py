@@ -18,13 +18,16 @@ On gray copies of the real color clips in ``../shared/data/video`` (or
 2. **Speed**: frames/s of the whole ``colorize_video`` (decode, colorize,
    stabilize, encode) on the 640×480 clips, default settings (target ≥ 15 on 2
    CPU cores), and of frame by frame.
-3. **Clips at the edges**: a 40-frame 4K clip in a fresh process (frames/s,
+3. **The floor**: the flicker of a perfectly steady output as written (the
+   truth's luminance with its mean chroma, through mp4v), which no method can go
+   below.
+4. **Clips at the edges**: a 40-frame 4K clip in a fresh process (frames/s,
    resident memory) and an 8×6 clip.
-4. **Memory against clip length**: the resident set size of a fresh process,
+5. **Memory against clip length**: the resident set size of a fresh process,
    sampled after every batch while it colorizes the first N frames of the longest
    clip, for several N (target: flat). Not ``ru_maxrss``: on Linux a child
    inherits its parent's peak, and loading the model sets the process's peak.
-5. **Frames, size and rate kept** on every clip (all frames, not cut).
+6. **Frames, size and rate kept** on every clip (all frames, not cut).
 
 How to run
 ----------
@@ -197,6 +200,30 @@ def quality(clips, max_frames, folder, colorizer):
     return rows
 
 
+def codec_floor(clips, max_frames, folder):
+    """Per clip, the flicker of a perfectly steady output *as written*: the truth's
+    luminance with its mean chroma, through the same mp4v codec as every output. No
+    method can go below it; it is given as a ratio in the docs, against frame by frame."""
+    from skcolor.color import rgb_to_ycbcr, ycbcr_to_rgb
+    from skcolor.metrics import flicker
+
+    rows = []
+    for clip_name, truth, fps in test_clips(clips, max_frames):
+        ycbcr = rgb_to_ycbcr(truth)
+        steady = ycbcr_to_rgb(ycbcr[..., :1], np.broadcast_to(
+            ycbcr[..., 1:].mean(axis=(0, 1, 2)), ycbcr[..., 1:].shape).astype(np.float32))
+        steady = np.rint(steady * 255).astype(np.uint8)
+        path = Path(folder) / "steady.mp4"
+        writer = cv2.VideoWriter(os.fspath(path), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                 (truth.shape[2], truth.shape[1]))
+        for frame in steady:
+            writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        writer.release()
+        rows.append({"clip": clip_name, "flicker": flicker(read_clip(path)[0], truth)})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def _short(row):
     return {"clip": row["clip"], "steady_floor_ratio": round(row["steady_floor_ratio"], 3), **{
         name: {key: round(value, 3) for key, value in values.items()
@@ -319,7 +346,7 @@ def main(argv=None):
     parser.add_argument("--max-frames", type=int, default=150)
     parser.add_argument("--memory-lengths", default="60,300,1189")
     parser.add_argument("--skip", default="",
-                        help="comma-separated: quality,speed,edges,memory,kept")
+                        help="comma-separated: quality,speed,floor,edges,memory,kept")
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "records" / "video.json")
     parser.add_argument("--repeats", type=int, default=2, help="speed runs per clip (best kept)")
     parser.add_argument("--memory-worker", help=argparse.SUPPRESS)
@@ -349,6 +376,9 @@ def main(argv=None):
             save()
         if "speed" not in skip:
             record["speed_640x480"] = speed(small, folder, colorizer, args.repeats)
+            save()
+        if "floor" not in skip:
+            record["codec_floor"] = codec_floor(clips, args.max_frames, folder)
             save()
         if "edges" not in skip:
             record["edge_clips"] = edge_clips(folder, colorizer)
