@@ -243,12 +243,21 @@ def create_app(colorizing):
     def error(message, status):
         return JSONResponse({"error": message}, status_code=status)
 
-    async def served(work, *args):
-        """Run ``work`` off the event loop; turn a RequestError into an answer."""
+    async def served(work, *args, answer):
+        """``answer(work(*args))``, the work run off the event loop; a RequestError
+        becomes the error's answer."""
         try:
-            return await run_in_threadpool(work, *args)
+            result = await run_in_threadpool(work, *args)
         except RequestError as exc:
             return error(str(exc), exc.status)
+        return answer(result)
+
+    def png(data, headers=None):
+        return Response(data, media_type="image/png", headers=headers)
+
+    def timed_png(result):
+        data, seconds = result
+        return png(data, {"Server-Timing": f"colorize;dur={seconds * 1000:.1f}"})
 
     async def read_upload(request):
         """The request's body, refused as soon as it is known to be over the limit."""
@@ -282,26 +291,18 @@ def create_app(colorizing):
             return error(str(exc), exc.status)
         except ClientDisconnect:  # the browser went away mid-upload: nobody to answer
             return Response(status_code=400)
-        answer = await served(colorizing.add_photo, data, name)
-        return answer if isinstance(answer, Response) else JSONResponse(answer)
+        return await served(colorizing.add_photo, data, name, answer=JSONResponse)
 
     async def gray(request):
-        answer = await served(colorizing.gray_png, request.path_params["photo_id"])
-        if isinstance(answer, Response):
-            return answer
-        return Response(answer, media_type="image/png")
+        return await served(colorizing.gray_png, request.path_params["photo_id"], answer=png)
 
     async def colorize(request):
         try:
             body = await request.body()
         except ClientDisconnect:
             return Response(status_code=400)
-        answer = await served(colorizing.colorized_png, request.path_params["photo_id"], body)
-        if isinstance(answer, Response):
-            return answer
-        png, seconds = answer
-        return Response(png, media_type="image/png",
-                        headers={"Server-Timing": f"colorize;dur={seconds * 1000:.1f}"})
+        return await served(colorizing.colorized_png, request.path_params["photo_id"], body,
+                            answer=timed_png)
 
     routes = [
         Route("/", page),
