@@ -115,15 +115,22 @@ def test_chroma_quantizer_on_real_chroma(cifar_train):
     assert np.abs(decoded - chroma).max() <= 0.5 / 24 * np.sqrt(2) + 1e-6
 
 
-def test_lower_temperature_gives_more_vivid_colors(classes_model, cifar_test_gray):
-    params = classes_model.get_params()  # the fixture is shared: put them back
-    try:
-        vivid = classes_model.set_params(temperature=0.2, vividness=1.0).predict(cifar_test_gray)
-        mean = classes_model.set_params(temperature=1.0).predict(cifar_test_gray)
-    finally:
-        classes_model.set_params(**params)
-    assert metrics.colorfulness(vivid) > metrics.colorfulness(mean)
-    assert metrics.luminance_psnr(cifar_test_gray, vivid) >= 35
+def test_lower_temperature_gives_more_vivid_colors(photos_dir):
+    """On real photos through the shipped photo model: a trained distribution, whose
+    annealed mode is more saturated than its mean (37.3 against 31.3 measured). A
+    one-epoch model's classes are still near the prior's, where it need not hold."""
+    from skcolor import load_pretrained
+    from skcolor.io import read_image
+
+    files = sorted(photos_dir.iterdir())[:6]
+    gray = [rgb_to_gray(read_image(path)[np.newaxis])[0] for path in files]
+    model = load_pretrained("photos").set_params(vividness=1.0)
+    vivid = model.set_params(temperature=0.2).predict(gray)
+    mean = model.set_params(temperature=1.0).predict(gray)
+    vivid_colorfulness = np.mean([metrics.colorfulness(image[np.newaxis]) for image in vivid])
+    mean_colorfulness = np.mean([metrics.colorfulness(image[np.newaxis]) for image in mean])
+    assert vivid_colorfulness > 1.1 * mean_colorfulness
+    assert min(metrics.luminance_psnr(g[np.newaxis], v[np.newaxis]) for g, v in zip(gray, vivid)) >= 35
 
 
 def test_chroma_classes_model_survives_save_and_load(classes_model, cifar_test_gray, tmp_path):
@@ -208,3 +215,54 @@ def test_files_saved_before_vividness_load_with_their_decoding(classes_model, ci
             classes_model.set_params(vividness=1.0).predict(cifar_test_gray))
     finally:
         classes_model.set_params(**params)
+
+
+def test_enlarging_the_decoded_chroma_matches_the_networks_own_enlargement(cifar_test):
+    """The half-resolution networks' last two layers, applied to real chroma, are ``enlarge_twice``."""
+    import keras
+
+    from skcolor._colorizer._inference import enlarge_twice
+
+    chroma = COLOR_SPACES["ycbcr"].encode(cifar_test[:4, :15, :])  # an odd side too
+    layers = keras.Sequential([keras.layers.UpSampling2D(2),
+                               keras.layers.AveragePooling2D(2, strides=1, padding="same")])
+    expected = np.asarray(layers(chroma))
+    enlarged = enlarge_twice(chroma)
+    assert enlarged.shape == (4, 30, 64, 2)
+    np.testing.assert_allclose(enlarged, expected, atol=1e-6)
+
+
+def test_half_resolution_regression_predicts_as_its_whole_network(cifar_train, cifar_test_gray):
+    """The network is run up to its own enlargement, which follows on the two chroma
+    channels: for linear outputs the result is the whole network's."""
+    from skcolor._colorizer._inference import color_network
+
+    model = AutoencoderColorizer(architecture="unet", filters=(8, 16, 32), epochs=1,
+                                 random_state=0).fit(cifar_train[:128])
+    network, enlarged = color_network(model.model_)
+    assert enlarged and network.output_shape[1:3] == (None, None)
+    gray = cifar_test_gray[:8] / np.float32(255)
+    whole = np.asarray(model.model_.predict_on_batch(gray))
+    expected = ycbcr_to_rgb(gray, whole)
+    np.testing.assert_allclose(model.predict(gray), expected, atol=1e-5)
+
+
+def test_uint8_recombination_is_within_one_level_of_the_float_one():
+    """uint8 photos recombine in integer arithmetic, float ones in float32, from the
+    same working-size prediction: a real photo's chroma, enlarged 8×."""
+    import skimage.data
+
+    from skcolor._colorizer._inference import recombine
+    from skcolor._image import resize_batch
+
+    rgb = skimage.data.astronaut()
+    gray = rgb_to_gray(rgb[np.newaxis])[0]
+    chroma = resize_batch(COLOR_SPACES["ycbcr"].encode(rgb[np.newaxis]), (64, 64))[0]
+    as_uint8 = np.empty(rgb.shape, np.uint8)
+    recombine(chroma, gray, "ycbcr", out=as_uint8)
+    as_float = np.empty(rgb.shape, np.float32)
+    recombine(chroma, gray / np.float32(255), "ycbcr", out=as_float)
+    difference = np.abs(as_uint8.astype(np.int16) - np.rint(as_float * 255))
+    assert difference.max() <= 1
+    assert np.mean(difference) < 0.1  # 0.055 measured
+    assert metrics.psnr(rgb, as_uint8) > 32  # the true chroma from 64×64: 34.4 dB measured
