@@ -73,17 +73,26 @@ def main(argv=None):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=1) + "\n")
     if args.figure is not None:
-        from matplotlib.figure import Figure
+        plot_curves(record, args.figure)
 
-        figure = Figure(figsize=(5, 3.2), layout="constrained")
-        axes = figure.add_subplot()
-        axes.plot(list(hinted), list(hinted.values()), "o-", label=f"{args.model} (with hints)")
-        axes.axhline(reference[0], color="gray", linestyle="--", label="photos (takes no hints)")
-        axes.set_xscale("symlog", linthresh=1)
-        axes.set_xlabel("hinted points per photo (5×5 px, true color)")
-        axes.set_ylabel(f"{args.set} PSNR (dB)")
-        axes.legend()
-        figure.savefig(args.figure, dpi=120)
+
+def plot_curves(record, path):
+    """The hint-aware model's curve and the photo model's line of ``record``, as a PNG."""
+    from matplotlib.figure import Figure
+
+    hinted = {int(n_points): value for n_points, value in record["hints_curve"].items()}
+    figure = Figure(figsize=(5, 3.2), layout="constrained")
+    axes = figure.add_subplot()
+    axes.plot(list(hinted), list(hinted.values()), "o-", label=f"{record['model']} (with hints)")
+    axes.axhline(record["photo_model_no_hints"], color="gray", linestyle="--",
+                 label="photos (takes no hints)")
+    axes.set_xscale("symlog", linthresh=1)
+    axes.set_xlim(-0.3, 70)
+    axes.set_xticks(list(hinted), [str(n_points) for n_points in hinted])
+    axes.set_xlabel("hinted points per photo (5×5 px, true color)")
+    axes.set_ylabel(f"{record['set']} PSNR (dB)")
+    axes.legend()
+    figure.savefig(path, dpi=120)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ Run it from the repository root (about 15 minutes on 2 cores with the defaults):
 
     python benchmarks/speed.py
     python benchmarks/speed.py --rounds 3 --out benchmarks/records/speed.json
+    python benchmarks/speed.py --shipped-only --rounds 5   # the shipped models' photo time only
 
 Results and their machine go in ``docs/benchmarks.md``.
 """
@@ -89,14 +90,21 @@ def forward_gflop(model, height, width):
     return total / 1e9
 
 
-def worker(data_path):
-    """Run every measurement with the skcolor on ``sys.path``; print one JSON line."""
+def worker(data_path, shipped_only=False):
+    """Run every measurement with the skcolor on ``sys.path``; print one JSON line.
+
+    ``shipped_only`` times only the shipped default model on the 768×512 photo.
+    """
     import keras  # noqa: F401  importing Keras takes seconds; it is not training
     import skcolor
     from skcolor import AutoencoderColorizer
 
     data = np.load(data_path)
     record = {"skcolor_file": skcolor.__file__, "peak_gflops": matmul_peak_gflops()}
+    if shipped_only:
+        record["shipped_768x512_s"] = shipped_photo_seconds(data["photo_768x512"])
+        print(MARK + json.dumps(record), flush=True)
+        return
     for size, key in ((32, "cifar"), (64, "crops")):
         rgb = data[f"{key}_train"]
         estimator = AutoencoderColorizer(**FIT_PARAMS)
@@ -118,11 +126,17 @@ def worker(data_path):
             # same order: the best of many calls.
             record["photo_768x512_s"] = min(best_of(lambda: estimator.predict(photo),
                                                     repeats=PHOTO_REPEATS))
-            # The model users get: what each tree ships as its default.
-            shipped = skcolor.load_pretrained()
-            record["shipped_768x512_s"] = min(best_of(lambda: shipped.predict(photo),
-                                                      repeats=PHOTO_REPEATS))
+            record["shipped_768x512_s"] = shipped_photo_seconds(photo)
     print(MARK + json.dumps(record), flush=True)
+
+
+def shipped_photo_seconds(photo):
+    """Best of ``PHOTO_REPEATS`` seconds of the tree's shipped default model on ``photo``:
+    the model users get."""
+    import skcolor
+
+    shipped = skcolor.load_pretrained()
+    return min(best_of(lambda: shipped.predict(photo), repeats=PHOTO_REPEATS))
 
 
 def prepare_data(path, *, n_cifar, n_crops, n_predict):
@@ -149,9 +163,10 @@ def prepare_data(path, *, n_cifar, n_crops, n_predict):
     )
 
 
-def run_worker(tree, data_path):
+def run_worker(tree, data_path, shipped_only=False):
     env = {**os.environ, "PYTHONPATH": str(tree), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run([sys.executable, __file__, "--worker", str(data_path)], env=env,
+    command = [sys.executable, __file__, "--worker", str(data_path)]
+    done = subprocess.run(command + ["--shipped-only"] * shipped_only, env=env,
                           capture_output=True, text=True, cwd=tree)
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
@@ -174,9 +189,9 @@ ROWS = [  # (label, key, higher is better)
 
 
 def best_of_rounds(records):
-    """Each figure's best value over the rounds of one tree."""
+    """Each measured figure's best value over the rounds of one tree."""
     return {key: (max if higher else min)(record[key] for record in records)
-            for _, key, higher in ROWS}
+            for _, key, higher in ROWS if key in records[0]}
 
 
 def main(argv=None):
@@ -187,10 +202,13 @@ def main(argv=None):
     parser.add_argument("--n-cifar", type=int, default=2048, help="CIFAR-10 training images")
     parser.add_argument("--n-crops", type=int, default=512, help="64×64 photo crops to train on")
     parser.add_argument("--n-predict", type=int, default=1024, help="images per predict timing")
+    parser.add_argument("--shipped-only", action="store_true",
+                        help="time only each tree's shipped default model on the 768×512 photo "
+                             "(about a minute a round instead of 15)")
     parser.add_argument("--out", type=Path, help="JSON record to write")
     args = parser.parse_args(argv)
     if args.worker:
-        return worker(args.worker)
+        return worker(args.worker, shipped_only=args.shipped_only)
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -205,13 +223,15 @@ def main(argv=None):
             for round_ in range(args.rounds):
                 for name, tree in (("reference", reference_tree), ("current", REPO)):
                     log(f"round {round_ + 1}: {name}")
-                    records[name].append(run_worker(tree, data_path))
+                    records[name].append(run_worker(tree, data_path, args.shipped_only))
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
                             str(reference_tree)], capture_output=True)
     reference, current = best_of_rounds(records["reference"]), best_of_rounds(records["current"])
     rows = []
     for label, key, higher in ROWS:
+        if key not in current:
+            continue
         ratio = current[key] / reference[key]
         rows.append([label, f"{reference[key]:.4g}", f"{current[key]:.4g}",
                      f"{ratio:.2f}×" + ("" if higher else " (lower is better)")])

@@ -42,10 +42,10 @@ hinted = model.predict(gray, hints=hints[None])
 # %%
 # Before and after
 # ----------------
-# The hints' colors reach beyond their discs: the flag's stripe turns red and
-# the suit orange around its hint, and the photo comes closer to the truth. They
-# do not yet fill a whole region: the suit's far side stays gray, and some warmth
-# spreads where no hint asked for it (the model card's limits).
+# The hints' colors reach beyond their discs: the flag's stripes turn red and
+# most of the suit orange, and the photo comes closer to the truth. They also
+# reach a little beyond their regions: some warmth spreads to the face, where no
+# hint asked for it (the model card's limits).
 from skcolor.metrics import psnr
 from skcolor.plotting import plot_colorization_grid
 
