@@ -44,8 +44,8 @@ hinted = model.predict(gray, hints=hints[None])
 # ----------------
 # The hints' colors reach beyond their discs: the flag's stripes turn red and
 # most of the suit orange, and the photo comes closer to the truth. They also
-# reach a little beyond their regions: some warmth spreads to the face, where no
-# hint asked for it (the model card's limits).
+# reach beyond their regions: some warmth spreads to the face and to the wall
+# beside the flag, where no hint asked for it (the model card's limits).
 from skcolor.metrics import psnr
 from skcolor.plotting import plot_colorization_grid
 
