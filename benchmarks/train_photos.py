@@ -19,13 +19,14 @@ the CIFAR-10 model does (photos-val: +0.81 dB over the gray copy, colorfulness
 started at random instead (the first pilot) learned a sepia tint first.
 
 After each round the model is checkpointed (``--out``, resumable: rerun the same
-command) and scored on ``photos-val`` at full size through ``predict``; the log is
-``--out`` with ``.json``.
+command; ``--keep-rounds`` also keeps every round's checkpoint) and scored on
+``photos-val`` at full size through ``predict``; the log is ``--out`` with ``.json``.
+``--average-last K`` then gives the model the mean of the last K rounds' weights.
 
-Reproduce the shipped photo model (from the repository root; the wall time and the
-machine are in docs/model_card.md)::
+Reproduce the shipped photo model with the command in docs/model_card.md (the
+wall time and the machine are there too), then score it::
 
-    cd benchmarks && python train_photos.py --out runs/photos.keras
+    cd benchmarks && python train_photos.py --out runs/photos.keras ...
     python photos.py --model runs/photos.keras
 
 Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only).
@@ -146,6 +147,11 @@ def main(argv=None):
     parser.add_argument("--precision", choices=("float32", "mixed_bfloat16"), default="float32",
                         help="Keras dtype policy of training: mixed_bfloat16 trains about twice as "
                              "fast on CPUs with AMX or AVX512-BF16; the installed model is float32")
+    parser.add_argument("--keep-rounds", action="store_true",
+                        help="also keep each round's checkpoint, as OUT.roundN.keras")
+    parser.add_argument("--average-last", type=int, default=1, metavar="K",
+                        help="install the average of the weights of the last K rounds' kept "
+                             "checkpoints (needs --keep-rounds) instead of the last round alone")
     parser.add_argument("--install", action="store_true",
                         help="then choose vividness and working size on photos-val (CHOICE_RULE) "
                              "and install the model as skcolor/models/photos.keras")
@@ -212,6 +218,8 @@ def main(argv=None):
                   f"({len(images) / seconds:.1f}/s)", flush=True)
             del images
         model.save(args.out, include_optimizer=False)
+        if args.keep_rounds:
+            model.save(round_path(args.out, round_), include_optimizer=False)
         result = evaluate(model, val)
         result.pop("per_photo")
         entry.update(n_crops=sum(part["n_images"] for part in entry["parts"]),
@@ -220,8 +228,38 @@ def main(argv=None):
         log["rounds"].append(entry)
         log_path.write_text(json.dumps(log, indent=1) + "\n")
         print(f"round {round_}: " + summary_line("photos-val", result), flush=True)
+    if args.average_last > 1:
+        rounds = range(len(learning_rates) - args.average_last, len(learning_rates))
+        kept = [round_path(args.out, round_) for round_ in rounds]
+        if missing := [str(path) for path in kept if not path.exists()]:
+            parser.error(f"--average-last {args.average_last} needs the rounds kept by "
+                         f"--keep-rounds; missing: {', '.join(missing)}")
+        average_weights(model, kept)
+        log["averaged_rounds"] = list(rounds)
     if args.install:
         install(model, val, log)
+
+
+def round_path(out, round_):
+    """Where ``--keep-rounds`` keeps round ``round_``'s checkpoint of ``out``."""
+    return out.with_name(f"{out.stem}.round{round_}.keras")
+
+
+def average_weights(model, paths):
+    """Give ``model`` the mean of the weights of the checkpoints at ``paths``.
+
+    The rounds of one run at low learning rates lie close together, and each
+    ends on its own draw of photo crops, so one round's figures swing with that
+    draw (photos-val: 121 to 127 photos above gray, cast 6.9 to 8.8 between
+    neighbouring rounds). Their mean (stochastic weight averaging, Izmailov et
+    al. 2018) keeps what the rounds share; batch normalisation's moving
+    statistics are averaged with the weights.
+    """
+    weights = [AutoencoderColorizer.load(path).model_.get_weights() for path in paths]
+    model.model_.set_weights([np.mean(layer, axis=0).astype(layer[0].dtype)
+                              for layer in zip(*weights)])
+    print(f"averaged the weights of {len(paths)} rounds", flush=True)
+    return model
 
 
 #: Settings tried after training (free: they act in predict only).
