@@ -150,8 +150,9 @@ def main(argv=None):
     parser.add_argument("--keep-rounds", action="store_true",
                         help="also keep each round's checkpoint, as OUT.roundN.keras")
     parser.add_argument("--average-last", type=int, default=1, metavar="K",
-                        help="install the average of the weights of the last K rounds' kept "
-                             "checkpoints (needs --keep-rounds) instead of the last round alone")
+                        help="with --install, install the average of the weights of the last K "
+                             "rounds' kept checkpoints (needs --keep-rounds) instead of the last "
+                             "round alone")
     parser.add_argument("--install", action="store_true",
                         help="then choose vividness and working size on photos-val (CHOICE_RULE) "
                              "and install the model as skcolor/models/photos.keras")
@@ -228,15 +229,15 @@ def main(argv=None):
         log["rounds"].append(entry)
         log_path.write_text(json.dumps(log, indent=1) + "\n")
         print(f"round {round_}: " + summary_line("photos-val", result), flush=True)
-    if args.average_last > 1:
-        rounds = range(len(learning_rates) - args.average_last, len(learning_rates))
-        kept = [round_path(args.out, round_) for round_ in rounds]
-        if missing := [str(path) for path in kept if not path.exists()]:
-            parser.error(f"--average-last {args.average_last} needs the rounds kept by "
-                         f"--keep-rounds; missing: {', '.join(missing)}")
-        average_weights(model, kept)
-        log["averaged_rounds"] = list(rounds)
     if args.install:
+        if args.average_last > 1:
+            rounds = range(len(learning_rates) - args.average_last, len(learning_rates))
+            kept = [round_path(args.out, round_) for round_ in rounds]
+            if missing := [str(path) for path in kept if not path.exists()]:
+                parser.error(f"--average-last {args.average_last} needs the rounds kept by "
+                             f"--keep-rounds; missing: {', '.join(missing)}")
+            average_weights(model, kept)
+            log["averaged_rounds"] = list(rounds)
         install(model, val, log)
 
 
