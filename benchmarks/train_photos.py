@@ -99,6 +99,66 @@ def _warm_started(init):
     return WarmStarted
 
 
+def _input_channel_map(layer, old_layer):
+    """New input channel of each of ``old_layer``'s input channels, in ``layer``.
+
+    A layer fed by a concatenation (a U-Net's decoder: upsampled features, then the
+    skip connection's) keeps each part's channels first within that part's slice.
+    """
+    producer = layer.input._keras_history.operation
+    old_producer = old_layer.input._keras_history.operation
+    if type(producer).__name__ != "Concatenate":
+        return np.arange(old_layer.input.shape[-1])
+    new_sizes = [tensor.shape[-1] for tensor in producer.input]
+    old_sizes = [tensor.shape[-1] for tensor in old_producer.input]
+    starts = np.cumsum([0] + new_sizes[:-1])
+    return np.concatenate([start + np.arange(size) for start, size in zip(starts, old_sizes)])
+
+
+def widen_network(network, source):
+    """Give ``network`` (wider, same layer names) the function of ``source``.
+
+    Each old weight goes to the leading channels of its layer (Net2Net's random
+    padding, Chen et al. 2016): the new channels keep their random initial
+    weights, but every kernel's weights *from* new input channels are zero, so
+    the new channels do not change any output until training moves those
+    weights; batch normalisation's new channels start at its defaults. The
+    widened network predicts what ``source`` predicts, and trains from there.
+    """
+    old_layers = {layer.name: layer for layer in source.layers}
+    for layer in network.layers:
+        old_layer = old_layers.get(layer.name)
+        if old_layer is None or not layer.weights:
+            continue
+        weights = []
+        for new, old in zip(layer.get_weights(), old_layer.get_weights()):
+            new = new.copy()
+            if new.ndim == 1:  # biases and batch normalisation's vectors
+                new[:len(old)] = old
+            else:  # kernels: (..., inputs, outputs); Conv2DTranspose's are (..., outputs, inputs)
+                transposed = type(layer).__name__ == "Conv2DTranspose"
+                if transposed:
+                    new, old = np.swapaxes(new, -1, -2), np.swapaxes(old, -1, -2)
+                inputs = _input_channel_map(layer, old_layer)
+                new[..., :, :] = np.where(
+                    np.isin(np.arange(new.shape[-2]), inputs)[:, None], new, 0)
+                new[..., inputs, :old.shape[-1]] = old
+                if transposed:
+                    new = np.swapaxes(new, -1, -2)
+            weights.append(new)
+        layer.set_weights(weights)
+    return network
+
+
+def widened(model, filters):
+    """``model`` (a fitted estimator) with its network widened to ``filters``."""
+    network = model.model_
+    model.set_params(filters=filters)
+    model.model_ = widen_network(model._build_model(model.input_shape_), network)
+    model._fitted_params_["filters"] = model._filters()
+    return model
+
+
 def load_scenes(names, cache):
     """Whole small scenes (uint8, n×32×32×3) of the ``--scenes`` folders, cached as .npy."""
     from skcolor.datasets import load_cifar10, load_image_folder
@@ -123,11 +183,17 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, required=True,
                         help="checkpoint .keras file, saved without optimizer after every round")
     parser.add_argument("--architecture", default="unet_global")
+    parser.add_argument("--filters", default=None,
+                        help="filters per level, comma-separated (default: the architecture's); "
+                             "a width other than the CIFAR-10 model's needs --init photos or none")
     parser.add_argument("--loss", default="rebalanced_crossentropy")
     parser.add_argument("--rebalance", type=float, default=0.8)
-    parser.add_argument("--init", choices=("cifar10", "none"), default="cifar10")
+    parser.add_argument("--init", choices=("cifar10", "photos", "none"), default="cifar10",
+                        help="start from the CIFAR-10 model, from the shipped photo model "
+                             "(widened to --filters if given: see widen_network), or at random")
     parser.add_argument("--learning-rates", default="3e-4,1e-4,1e-4,1e-4,5e-5",
-                        help="one learning rate per round, comma-separated (the shipped schedule)")
+                        help="one learning rate per round, comma-separated (the shipped schedule); "
+                             "RATE*N stands for N rounds at RATE")
     parser.add_argument("--photo-folders", default="photos-train",
                         help="folders of photos under the data folder to draw crops from, "
                              "comma-separated, each as NAME or NAME:CROPS_PER_PHOTO")
@@ -153,11 +219,24 @@ def main(argv=None):
                         help="with --install, install the average of the weights of the last K "
                              "rounds' kept checkpoints (needs --keep-rounds) instead of the last "
                              "round alone")
+    parser.add_argument("--validation", choices=("photos-val", "none"), default="photos-val",
+                        help="score every round on photos-val, or not (a run on a machine that "
+                             "photos-val does not travel to; score its checkpoint afterwards)")
+    parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                        help="start no round that the previous round's wall time says would end "
+                             "after this many seconds from the start (a lent machine's limit)")
     parser.add_argument("--install", action="store_true",
                         help="then choose vividness and working size on photos-val (CHOICE_RULE) "
                              "and install the model as skcolor/models/photos.keras")
     args = parser.parse_args(argv)
-    learning_rates = [float(rate) for rate in args.learning_rates.split(",")]
+    learning_rates = parse_learning_rates(args.learning_rates)
+    filters = tuple(int(n) for n in args.filters.split(",")) if args.filters else None
+    if filters is not None and args.init == "cifar10" and not args.out.exists():
+        parser.error("--filters needs --init photos (widened) or none: the CIFAR-10 model's "
+                     "layers have their own widths and cannot start a network of other widths")
+    if args.validation == "none" and args.install:
+        parser.error("--install chooses its settings on photos-val; it needs --validation photos-val")
+    started = time.perf_counter()
 
     import keras
 
@@ -173,7 +252,7 @@ def main(argv=None):
     scenes = load_scenes([name for name in args.scenes.split(",") if name], args.cache)
     print(", ".join(f"{len(photo_files[name])} photos x {count} from {name}"
                     for name, count in photo_folders) + f"; {len(scenes)} scenes", flush=True)
-    val = load_set("photos-val")
+    val = load_set("photos-val") if args.validation == "photos-val" else None
     log_path = args.out.with_suffix(".json")
     log = json.loads(log_path.read_text()) if log_path.exists() else {"args": vars(args) | {
         "out": str(args.out), "cache": str(args.cache)}, "rounds": []}
@@ -182,16 +261,30 @@ def main(argv=None):
         # (its record holds the rounds) to --out and extend --learning-rates.
         model = with_policy(AutoencoderColorizer.load(args.out), args.precision)
         print(f"resuming {args.out} after round {len(log['rounds'])}", flush=True)
+    elif args.init == "photos":  # the shipped model, widened if --filters asks
+        model = load_pretrained("photos").set_params(
+            learning_rate=learning_rates[0], batch_size=args.batch_size, epochs=1,
+            validation_fraction=0.0, lr_patience=None, random_state=args.seed, verbose=2)
+        if filters is not None:
+            model = widened(model, filters)
+        model = with_policy(model, args.precision)
+        print(f"starting from the shipped photo model, filters {model._filters()}", flush=True)
     else:
         init = load_pretrained("cifar10") if args.init == "cifar10" else None
         cls = AutoencoderColorizer if init is None else _warm_started(init)
         model = cls(
-            architecture=args.architecture, loss=args.loss, rebalance=args.rebalance,
+            architecture=args.architecture, filters=filters, loss=args.loss, rebalance=args.rebalance,
             dropout=args.dropout, learning_rate=learning_rates[0], batch_size=args.batch_size,
             epochs=1, validation_fraction=0.0, lr_patience=None, temperature=args.temperature,
             working_size=args.working_size, random_state=args.seed, verbose=2,
         )
+    round_seconds = 0.0
     for round_ in range(len(log["rounds"]), len(learning_rates)):
+        if args.time_budget is not None and \
+                time.perf_counter() - started + round_seconds > args.time_budget:
+            print(f"stopping before round {round_}: the time budget would run out", flush=True)
+            break
+        round_started = time.perf_counter()
         seed = args.seed * 1000 + round_
         entry = {"round": round_, "learning_rate": learning_rates[round_], "parts": []}
         parts = []
@@ -207,7 +300,7 @@ def main(argv=None):
         for name, make in parts:
             images = make()
             model.set_params(warm_start=True, checkpoint_path=None, random_state=seed,
-                             learning_rate=learning_rates[round_])
+                             learning_rate=learning_rates[round_], batch_size=args.batch_size)
             start, cpu = time.perf_counter(), time.process_time()
             model.fit(images)
             seconds = time.perf_counter() - start
@@ -221,14 +314,16 @@ def main(argv=None):
         model.save(args.out, include_optimizer=False)
         if args.keep_rounds:
             model.save(round_path(args.out, round_), include_optimizer=False)
-        result = evaluate(model, val)
-        result.pop("per_photo")
         entry.update(n_crops=sum(part["n_images"] for part in entry["parts"]),
-                     fit_seconds=sum(part["fit_seconds"] for part in entry["parts"]),
-                     photos_val=result)
+                     fit_seconds=sum(part["fit_seconds"] for part in entry["parts"]))
+        if val is not None:
+            result = evaluate(model, val)
+            result.pop("per_photo")
+            entry["photos_val"] = result
+            print(f"round {round_}: " + summary_line("photos-val", result), flush=True)
         log["rounds"].append(entry)
         log_path.write_text(json.dumps(log, indent=1) + "\n")
-        print(f"round {round_}: " + summary_line("photos-val", result), flush=True)
+        round_seconds = time.perf_counter() - round_started
     if args.install:
         if args.average_last > 1:
             rounds = range(len(learning_rates) - args.average_last, len(learning_rates))
@@ -239,6 +334,19 @@ def main(argv=None):
             average_weights(model, kept)
             log["averaged_rounds"] = list(rounds)
         install(model, val, log)
+
+
+def parse_learning_rates(text):
+    """``--learning-rates``: comma-separated rates, ``RATE*N`` for N rounds at RATE.
+
+    >>> parse_learning_rates("3e-4*2,1e-4")
+    [0.0003, 0.0003, 0.0001]
+    """
+    rates = []
+    for entry in text.split(","):
+        rate, _, count = entry.partition("*")
+        rates += [float(rate)] * (int(count) if count else 1)
+    return rates
 
 
 def round_path(out, round_):
