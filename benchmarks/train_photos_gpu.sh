@@ -31,6 +31,13 @@
 # skcolor/models/photos-hints.keras /tmp/aside/`, and after it `git checkout -- skcolor/models`.
 # Then: run(command="bash benchmarks/train_photos_gpu.sh", carry=[".whl", ".gpudata"],
 # timeout_s=560).
+#
+# Afterwards, here: score each returned checkpoint as benchmarks/runs/r3/RULE.txt does
+# (benchmarks/photos.py, photos-val and the people clips), by a rule written before; to
+# ship one, say B.round20.keras, copy B.json from logs.tar.gz to B.round20.json, keep its
+# rounds 0-20, and run `train_photos.py --out B.round20.keras --learning-rates "3e-5*21"
+# --install`: with as many rates as rounds done it trains none, sweeps the predict-time
+# settings on photos-val and installs.
 set -u
 python3 -c "import keras" 2>/dev/null || python3 -m pip install -q --no-index --no-deps \
     --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
