@@ -22,7 +22,7 @@ laid out like ``../shared/data`` (point ``SKCOLOR_DATA`` at it) and the scenes a
 ``train_photos.py``'s scene cache (``--cache``). ``benchmarks/train_photos_gpu.sh``
 does both::
 
-    python benchmarks/pack_photo_data.py --out .gpudata --budget-mb 28
+    python benchmarks/pack_photo_data.py --out .gpudata --budget-mb 38
     python benchmarks/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache /tmp/cache
 
 Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only).
