@@ -59,7 +59,7 @@ train() {  # name, flags; retried on the torch backend if JAX fails within 90 s
     local status=$?
     if [ "$status" -ne 0 ] && [ $((SECONDS - start)) -lt 90 ] && [ "$KERAS_BACKEND" = jax ]; then
         echo "$1 failed on jax ($status); retrying on torch"
-        rm -f /tmp/runs/$1.json /tmp/runs/$1.round*.keras
+        rm -f /tmp/runs/$1.keras /tmp/runs/$1.json /tmp/runs/$1.round*.keras
         KERAS_BACKEND=torch python3 benchmarks/train_photos.py --out "/tmp/runs/$1.keras" \
             "${common[@]}" "${@:2}" --time-budget $((budget - SECONDS + start)) \
             >> "/tmp/runs/$1.log" 2>&1
