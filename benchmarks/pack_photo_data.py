@@ -35,28 +35,30 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from skcolor._image import resize_batch
+from skcolor.io import read_image
+
 SCENE_SIZE = 32
 
 
-def encode_jpeg(image_bgr, quality):
-    """JPEG bytes of a BGR uint8 image, 4:2:0 chroma, optimised Huffman tables."""
-    ok, data = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, quality,
-                                                cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+def encode_jpeg(image, quality):
+    """JPEG bytes of an RGB uint8 image at ``quality``, 4:2:0 chroma, optimised Huffman
+    tables (``skcolor.io.encode_image`` takes neither setting)."""
+    ok, data = cv2.imencode(".jpg", np.ascontiguousarray(image[..., ::-1]),
+                            [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
     if not ok:
         raise ValueError("OpenCV could not encode an image as JPEG")
     return data.tobytes()
 
 
 def shrunk_photo(path, side):
-    """The photo at ``path`` (BGR) with its shorter side at most ``side`` pixels."""
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError(f"cannot read {path} as an image")
+    """The photo at ``path`` (RGB) with its shorter side at most ``side`` pixels."""
+    image = read_image(path)
     scale = side / min(image.shape[:2])
-    if scale < 1:
-        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    return image
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale)))
+    return resize_batch(image[np.newaxis], size)[0]
 
 
 class Packer:
@@ -102,17 +104,13 @@ def pack(args):
                 raise SystemExit(f"the photos alone exceed --budget-mb {args.budget_mb}")
         print(f"{folder}: {packer.bytes / 2**20:.1f} MiB so far", flush=True)
     for path in sorted((DATA / "tinyimagenet32").glob("*/*")):
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if image is None:
-            continue
-        image = cv2.resize(image, (SCENE_SIZE, SCENE_SIZE), interpolation=cv2.INTER_AREA)
+        image = resize_batch(read_image(path)[np.newaxis], (SCENE_SIZE, SCENE_SIZE))[0]
         if not packer.add("scenes/tinyimagenet32", path.name, encode_jpeg(image, args.quality)):
             break
     print(f"tinyimagenet32: {packer.bytes / 2**20:.1f} MiB so far", flush=True)
     images = load_cifar10(DATA / "cifar10")[0][0]
     for index in np.random.default_rng(args.seed).permutation(len(images)):
-        image = np.ascontiguousarray(images[index][..., ::-1])  # RGB -> BGR
-        if not packer.add("scenes/cifar10-32", str(index), encode_jpeg(image, args.quality)):
+        if not packer.add("scenes/cifar10-32", str(index), encode_jpeg(images[index], args.quality)):
             break
     args.out.mkdir(parents=True, exist_ok=True)
     counts = packer.save(args.out / "data.npz")
@@ -145,7 +143,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".gpudata"),
                         help="folder for data.npz and MANIFEST.json")
-    parser.add_argument("--budget-mb", type=float, default=28.0,
+    parser.add_argument("--budget-mb", type=float, default=38.0,
                         help="most MiB the packed JPEG files may take")
     parser.add_argument("--photos", default="photos-train,photos-people,photos-streets",
                         help="folders of photos to pack, comma-separated")

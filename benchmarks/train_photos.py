@@ -140,8 +140,7 @@ def widen_network(network, source):
                 if transposed:
                     new, old = np.swapaxes(new, -1, -2), np.swapaxes(old, -1, -2)
                 inputs = _input_channel_map(layer, old_layer)
-                new[..., :, :] = np.where(
-                    np.isin(np.arange(new.shape[-2]), inputs)[:, None], new, 0)
+                new = np.where(np.isin(np.arange(new.shape[-2]), inputs)[:, None], new, 0)
                 new[..., inputs, :old.shape[-1]] = old
                 if transposed:
                     new = np.swapaxes(new, -1, -2)

@@ -50,7 +50,7 @@ python3 benchmarks/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache
 budget=${BUDGET:-400}
 common=(--scenes cifar10-32,tinyimagenet32 --scenes-per-round "${SCENES:-30000}" --cache /tmp/cache
         --photo-folders "${PHOTOS:-photos-train:3,photos-people:1,photos-streets:2}"
-        --rebalance 0.5 --temperature 0.38 --precision "${PRECISION:-mixed_bfloat16}"
+        --precision "${PRECISION:-mixed_bfloat16}"
         --batch-size "${BATCH:-128}" --validation none --keep-rounds --time-budget "$budget")
 train() {  # name, flags; retried on the torch backend if JAX fails within 90 s
     local start=$SECONDS
