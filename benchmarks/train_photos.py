@@ -415,11 +415,11 @@ def choose(sweep):
     return max(colorful or sweep, key=choice_score)
 
 
-def sweep_settings(model, val):
+def sweep_settings(model, val, *, vividness_values=VIVIDNESS, working_sizes=WORKING_SIZES):
     """photos-val figures of ``model`` at every (vividness, working_size) of the sweep."""
     sweep = []
-    for working_size in WORKING_SIZES:
-        for vividness in VIVIDNESS:
+    for working_size in working_sizes:
+        for vividness in vividness_values:
             model.set_params(vividness=vividness, working_size=working_size)
             result = evaluate(model, val)
             result.pop("per_photo")

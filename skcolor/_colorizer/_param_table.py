@@ -44,6 +44,8 @@ PARAM_TABLE = {
     "rebalance": Param([Interval(_FLOAT, 0, 1, closed="right")],
                        "class rebalancing strength (rebalanced_crossentropy)"),
     "hints": Param([_BOOL], "take color hints as extra inputs (chroma color spaces)"),
+    "encoder_trainable_stages": Param([Interval(_INT, 0, 9)],
+                                      "pretrained encoder's last stages that train (lite0_unet)"),
     "random_state": Param([RandomState()], "seed of initialisation, split and shuffling"),
     "verbose": Param([Interval(_INT, 0, 2), _BOOL], "Keras progress: 0 silent, 1 bar, 2 a line per epoch"),
     "warm_start": Param([_BOOL], "continue training the fitted network"),

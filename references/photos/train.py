@@ -1,0 +1,279 @@
+"""Train skcolor's photo colorizer on the ImageNet-trained EfficientNet-Lite0 encoder.
+
+The recipe of ``load_pretrained("photos")`` (``architecture="lite0_unet"``): the
+encoder stays frozen, and only the decoder and the hint branch learn, through
+``AutoencoderColorizer.fit`` (which trains the half-resolution head directly).
+Each *round* draws fresh data and runs one epoch on each part, continuing with
+``warm_start=True`` at that round's learning rate:
+
+* **whole small scenes** (``--scenes``: CIFAR-10's training split and Tiny
+  ImageNet's 200 classes, 32×32, enlarged to 64): the global color of many
+  different scenes and objects, which a few thousand photos cannot give;
+* **photo crops** (``--photo-folders``, ``--crop-size``): random crops at random
+  scales of ``photos-train``, ``photos-people`` and ``photos-streets``: detail,
+  people and everyday streets, what users bring most. Each round ends on them, so
+  the decoder's batch normalisation statistics are the photos'.
+
+Hints are simulated on three quarters of the images (:func:`skcolor.hints.simulate_hints`),
+so one network colorizes alone and with hints.
+
+After every round the whole estimator is saved to ``--out`` (resumable: rerun the
+same command), the trained layers alone (a few MB: the frozen encoder is the
+ImageNet weights) to ``--checkpoint`` (``.npz`` and ``.json``, committed so that a
+run goes on in a later session with ``--resume-checkpoint``), and the round is
+scored on photos-val at two vividness settings and on the USC-SIPI photos; the
+log is ``--out`` with ``.json``.
+
+Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only). Run from the
+repository root::
+
+    python references/photos/train.py --out runs/lite0.keras \
+        --checkpoint references/photos/checkpoint
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from photos import DATA, evaluate, load_set, summary_line  # noqa: E402
+from train_photos import choose, parse_learning_rates, sweep_settings  # noqa: E402
+
+from skcolor import AutoencoderColorizer  # noqa: E402
+from skcolor.color import ChromaQuantizer  # noqa: E402
+from skcolor.datasets import sample_photo_crops  # noqa: E402
+
+#: How each round's checkpoint is judged, written before the run.
+CHOICE_RULE = (
+    "the round to ship is the one with the highest mean choice_score on photos-val over "
+    "itself and its two neighbours (round-to-round swings are +-0.2 dB), each at the "
+    "vividness of {0.25, 0.5} that choose() picks; it must also have a USC-SIPI dataset gain "
+    "above the shipped model's (-0.07 dB) and no worse than the best round's by 0.3 dB")
+
+
+def load_scenes(names, cache, size):
+    """Whole small scenes of the ``--scenes`` folders at ``size``, cached as .npy."""
+    from skcolor._image import resize_batch
+    from skcolor.datasets import load_cifar10, load_image_folder
+
+    parts = []
+    for name in names:
+        path = cache / f"{name}.npy"
+        if not path.exists():
+            if name == "cifar10":
+                images = load_cifar10(DATA / "cifar10")[0][0]
+            else:
+                images = load_image_folder(DATA / name, size=(32, 32)).images
+            cache.mkdir(parents=True, exist_ok=True)
+            np.save(path, images)
+        parts.append(np.load(path))
+    scenes = np.concatenate(parts)
+    return scenes if scenes.shape[1] == size else resize_batch(scenes, (size, size))
+
+
+def trained_weights(model):
+    """The network's weights outside the frozen encoder, by variable path."""
+    encoder = {id(weight) for weight in model.model_.get_layer("encoder").weights}
+    return {weight.path: weight.numpy() for weight in model.model_.weights
+            if id(weight) not in encoder}
+
+
+def save_checkpoint(model, folder, log):
+    """The trained layers (``.npz``), and what rebuilds the estimator around them (``.json``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # float16 halves what each session commits; resuming from it changes the
+    # weights by less than one training step does.
+    np.savez_compressed(folder / "decoder.npz", **{
+        path.replace("/", "|"): value.astype(np.float16) if value.dtype == np.float32 else value
+        for path, value in trained_weights(model).items()})
+    record = {"params": {name: value for name, value in model.get_params().items()
+                         if name not in ("callbacks", "checkpoint_path")},
+              "chroma_quantizer": model.chroma_quantizer_.get_state(),
+              "history": model.history_, "log": log}
+    (folder / "checkpoint.json").write_text(json.dumps(record, indent=1) + "\n")
+
+
+def resume_checkpoint(folder, first_images):
+    """The estimator of a :func:`save_checkpoint` folder.
+
+    A one-image fit at a zero learning rate builds the network with the ImageNet
+    encoder (the checkpoint holds only what trained), then the trained layers,
+    the chroma classes and the history are put back.
+    """
+    record = json.loads((folder / "checkpoint.json").read_text())
+    model = AutoencoderColorizer(**{**record["params"], "epochs": 1, "learning_rate": 1e-12,
+                                    "validation_fraction": 0.0, "warm_start": False})
+    model.fit(first_images[:32])
+    model.chroma_quantizer_ = ChromaQuantizer.from_state(record["chroma_quantizer"])
+    model.model_ = model._build_model(model.input_shape_)
+    model._compile()
+    saved = np.load(folder / "decoder.npz")
+    by_path = {path.replace("|", "/"): saved[path] for path in saved.files}
+    for weight in model.model_.weights:
+        if weight.path in by_path:
+            weight.assign(by_path[weight.path].astype(weight.dtype))
+    model.history_ = record["history"]
+    return model, record["log"]
+
+
+def score(model, sets, vividness_values):
+    """photos-val at each vividness, and the other sets at the first, without per-photo rows."""
+    results = {}
+    for vividness in vividness_values:
+        model.set_params(vividness=vividness)
+        for name, photos in sets.items():
+            if name != "photos-val" and vividness != vividness_values[0]:
+                continue
+            result = evaluate(model, photos)
+            result.pop("per_photo")
+            results[f"{name}@{vividness}"] = result
+            print(f"  {summary_line(f'{name} v={vividness}', result)}", flush=True)
+    return results
+
+
+#: Settings tried at installation (they act in predict only, so they are free to sweep).
+VIVIDNESS = (0.25, 0.5, 0.75)
+WORKING_SIZES = (128, 160, 192, 224)
+SETTINGS_RULE = (
+    "on photos-val, among the (vividness, working_size) whose colorfulness is at least 0.4 x "
+    "the true photos', the highest dataset gain + 1 dB per 10 points of share of photos "
+    "above their gray copy - 0.1 dB per unit of cast (benchmarks/train_photos.py's "
+    "choice_score)")
+
+
+def install(path, log_path):
+    """Sweep ``path``'s predict settings on photos-val, apply SETTINGS_RULE, install it.
+
+    The estimator is saved as ``skcolor/models/photos.keras`` without optimizer, and
+    its record (the training log, the sweep, the choice, the machine) beside it.
+    """
+    from _common import machine_info
+
+    from skcolor._pretrained import PRETRAINED_MODELS
+
+    model = AutoencoderColorizer.load(path)
+    sweep = sweep_settings(model, load_set("photos-val"), vividness_values=VIVIDNESS,
+                           working_sizes=WORKING_SIZES)
+    chosen = choose(sweep)
+    model.set_params(vividness=chosen["vividness"], working_size=chosen["working_size"],
+                     warm_start=False, verbose=0, random_state=None)
+    target = PRETRAINED_MODELS["photos"]
+    model.save(target, include_optimizer=False)
+    log = json.loads(log_path.read_text()) if log_path.exists() else {}
+    record = {**log, "installed_from": str(path), "settings_rule": SETTINGS_RULE, "sweep": sweep,
+              "chosen": {"vividness": chosen["vividness"],
+                         "working_size": chosen["working_size"],
+                         "temperature": model.temperature},
+              "train_seconds": sum(part["fit_seconds"] for entry in log.get("rounds", ())
+                                   for part in entry["parts"]),
+              "machine": machine_info()}
+    target.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
+    print(f"installed {target} (vividness={chosen['vividness']}, "
+          f"working_size={chosen['working_size']})", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="the whole estimator, each round")
+    parser.add_argument("--checkpoint", type=Path, required=True,
+                        help="folder of the trained layers and the record, each round")
+    parser.add_argument("--resume-checkpoint", action="store_true",
+                        help="start from --checkpoint (a run of an earlier session)")
+    parser.add_argument("--learning-rates", default="1e-3*4,5e-4*4,2e-4*4,1e-4*4,5e-5*4")
+    parser.add_argument("--photo-folders",
+                        default="photos-train:2,photos-people:1,photos-streets:1",
+                        help="NAME:CROPS_PER_PHOTO, comma-separated")
+    parser.add_argument("--crop-size", type=int, default=128)
+    parser.add_argument("--scenes", default="cifar10,tinyimagenet32")
+    parser.add_argument("--scenes-per-round", type=int, default=6000)
+    parser.add_argument("--scene-size", type=int, default=64)
+    parser.add_argument("--cache", type=Path, default=Path("runs/cache"))
+    parser.add_argument("--rebalance", type=float, default=0.5)
+    parser.add_argument("--temperature", type=float, default=0.5)
+    parser.add_argument("--working-size", type=int, default=160)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--vividness", default="0.25,0.5")
+    parser.add_argument("--keep-rounds", action="store_true",
+                        help="also keep each round's estimator, as OUT.roundN.keras")
+    parser.add_argument("--install", type=Path, default=None, metavar="KERAS",
+                        help="instead of training: sweep the predict settings of this "
+                             "estimator file on photos-val, choose by SETTINGS_RULE and install "
+                             "it as the shipped photo model")
+    args = parser.parse_args(argv)
+    if args.install is not None:
+        return install(args.install, args.out.with_suffix(".json"))
+    learning_rates = parse_learning_rates(args.learning_rates)
+    vividness_values = [float(v) for v in args.vividness.split(",")]
+
+    from skcolor.datasets._photo_crops import list_photos
+
+    folders = [(name, int(count)) for name, _, count in
+               (entry.partition(":") for entry in args.photo_folders.split(","))]
+    photo_files = {name: list_photos(DATA / name) for name, _ in folders}
+    scenes = load_scenes([n for n in args.scenes.split(",") if n], args.cache, args.scene_size)
+    print(", ".join(f"{len(photo_files[n])} photos x {c} from {n}" for n, c in folders)
+          + f"; {len(scenes)} scenes at {args.scene_size}px", flush=True)
+    sets = {"photos-val": load_set("photos-val"), "usc-sipi": load_set("photos")}
+
+    def crops(seed):
+        return np.concatenate([
+            sample_photo_crops(photo_files[name], crop_size=args.crop_size,
+                               crops_per_photo=count, random_state=seed)
+            for name, count in folders])
+
+    log_path = args.out.with_suffix(".json")
+    if args.out.exists():
+        model = AutoencoderColorizer.load(args.out)
+        log = json.loads(log_path.read_text())
+    elif args.resume_checkpoint:
+        model, log = resume_checkpoint(args.checkpoint, crops(0))
+    else:
+        model = AutoencoderColorizer(
+            architecture="lite0_unet", loss="rebalanced_crossentropy", rebalance=args.rebalance,
+            hints=True, dropout=0.0, learning_rate=learning_rates[0], batch_size=args.batch_size,
+            epochs=1, validation_fraction=0.0, lr_patience=None, temperature=args.temperature,
+            working_size=args.working_size, random_state=args.seed, verbose=2)
+        log = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+               "choice_rule": CHOICE_RULE, "rounds": []}
+    for round_ in range(len(log["rounds"]), len(learning_rates)):
+        seed = args.seed * 1000 + round_
+        entry = {"round": round_, "learning_rate": learning_rates[round_], "parts": []}
+        # Round 0 trains on photos alone, so the chroma classes are those of real photos.
+        parts = [("photo crops", lambda seed=seed: crops(seed))]
+        if round_ > 0 and len(scenes):
+            chosen = np.random.default_rng(seed).choice(
+                len(scenes), min(args.scenes_per_round, len(scenes)), replace=False)
+            parts.insert(0, ("scenes", lambda chosen=chosen: scenes[chosen]))
+        for name, make in parts:
+            images = make()
+            model.set_params(warm_start=True, random_state=seed,
+                             learning_rate=learning_rates[round_])
+            start = time.perf_counter()
+            model.fit(images)
+            seconds = time.perf_counter() - start
+            entry["parts"].append({"part": name, "n_images": len(images),
+                                   "size": images.shape[1], "fit_seconds": seconds,
+                                   "images_per_second": len(images) / seconds})
+            print(f"round {round_} {name}: {len(images)} at {images.shape[1]}px in {seconds:.0f} s "
+                  f"({len(images) / seconds:.1f}/s)", flush=True)
+            del images
+        model.set_params(working_size=args.working_size)
+        entry["scores"] = score(model, sets, vividness_values)
+        log["rounds"].append(entry)
+        model.save(args.out, include_optimizer=False)
+        if args.keep_rounds:
+            model.save(args.out.with_name(f"{args.out.stem}.round{round_}.keras"),
+                       include_optimizer=False)
+        log_path.write_text(json.dumps(log, indent=1) + "\n")
+        save_checkpoint(model, args.checkpoint, log)
+
+
+if __name__ == "__main__":
+    main()
