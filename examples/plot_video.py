@@ -9,7 +9,7 @@ only seeps into it where the motion is confirmed (new pixels take the prediction
 at once). Run frame by frame, a colorizer flickers; here we
 see how much, on a real clip made gray, and how much less the stabilized output
 does. Scene cuts restart the blending, and the output keeps the clip's frames,
-size and rate (but not its sound: OpenCV drops audio).
+size, timestamps and sound.
 
 The command line does the same, for clips among photos::
 

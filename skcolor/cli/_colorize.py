@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from ..parallel._batch import BatchRun, describe_error, plan_jobs, with_predict_params
+from ..video._io import DEFAULT_CRF
 from ._common import (
     CommandError,
     Progress,
@@ -37,12 +38,17 @@ relative to its fixed leading part (scans/ in 'scans/**/*.tif'). Folder and
 pattern searches pass over hidden files and folders, files without an image
 suffix, and OUTDIR itself.
 
-Video clips (MP4, MOV, Matroska, AVI, ..., recognized by their content) are
-colorized frame by frame at the model's working size, with their color steadied
-over time (scene cuts restart it), and keep their frame count, size and rate.
-.mp4, .m4v, .mov and .mkv clips are written with the mp4v codec, .avi with MJPG,
-others as .mp4. The output has NO SOUND: OpenCV drops the audio track (copy it
-back with ffmpeg if you need it).
+Video clips (any container FFmpeg reads: MP4, MOV, Matroska, WebM, AVI, MPEG,
+WMV, ..., recognized by their content) are colorized frame by frame at the
+model's working size, with their color steadied over time (scene cuts restart
+it). They keep their frame count, size, timestamps (variable frame rates too),
+title and creation time, and come out upright if their metadata rotates them.
+.mp4, .m4v, .mov and .mkv clips are written as H.264 (yuv420p), .webm as VP9,
+both at --crf 17 (about visually lossless; .mp4 and .webm play in browsers);
+other clips as .mp4. --crf 0 writes the frames losslessly (FFV1 in .mkv). The
+SOUND IS KEPT: every audio stream is copied as it is, or re-encoded (AAC, or
+Opus in .webm, with a warning) where the output container cannot hold it;
+subtitles are copied where it can hold them.
 
 Inputs are only read. An output that already exists is left alone and counted as
 skipped unless --overwrite is given. Each output is written to a temporary file
@@ -112,6 +118,11 @@ def add_arguments(parser):
         help="a color hint at a pixel, such as 120,300=#cc2222 or 40,80=white; repeatable",
     )
     parser.add_argument(
+        "--crf", type=int_at_least(0, 51), default=DEFAULT_CRF, metavar="N",
+        help="video quality, the constant rate factor of H.264 and VP9: lower is better "
+             "and larger, 0 is lossless (default: %(default)s, about visually lossless)",
+    )
+    parser.add_argument(
         "--scheduler", metavar="ADDRESS",
         help="colorize on the workers of the Dask cluster whose scheduler is at ADDRESS, "
              "such as tcp://host:8786 (default: in this process)",
@@ -135,7 +146,8 @@ def run(args):
 
     progress = Progress(len(todo), f"skcolor {NAME}", prefix=f"skcolor {NAME}: ")
     run = BatchRun(lambda: _load_colorizer(args, hinted=hints is not None), args.batch_size,
-                   args.overwrite, progress, outcome, hints=hints)
+                   args.overwrite, progress, outcome, hints=hints,
+                   clip_options={"crf": args.crf})
     if todo and args.scheduler is not None:
         from ..parallel import colorize_jobs_on_cluster
 

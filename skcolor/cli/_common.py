@@ -19,8 +19,8 @@ class CommandError(Exception):
     """A condition that stops the command before it starts (e.g. no usable model), exit 2."""
 
 
-def int_at_least(minimum):
-    """An argparse ``type`` accepting integers ``>= minimum``."""
+def int_at_least(minimum, maximum=None):
+    """An argparse ``type`` accepting integers ``>= minimum`` (and ``<= maximum``, if given)."""
 
     def parse(text):
         try:
@@ -29,9 +29,12 @@ def int_at_least(minimum):
             raise argparse.ArgumentTypeError(f"expected an integer; got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}; got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}; got {value}")
         return value
 
-    parse.__name__ = f"integer >= {minimum}"  # argparse names the type in some messages
+    # argparse names the type in some messages.
+    parse.__name__ = f"integer >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
     return parse
 
 

@@ -157,9 +157,9 @@ def colorize_jobs_on_cluster(client, jobs, run, *, model, predict_params,
 
     What ``skcolor colorize --scheduler`` and :func:`colorize_files` share. The
     workers run a :class:`~skcolor.parallel._batch.BatchRun`, the local code, with
-    ``run``'s batch size and ``overwrite`` on their shares, loading ``model`` with
-    ``predict_params`` themselves (``run.load`` is not used); here their outcomes
-    are merged into ``run.outcome``, and failures reported through
+    ``run``'s batch size, ``overwrite`` and clip options on their shares, loading
+    ``model`` with ``predict_params`` themselves (``run.load`` is not used); here
+    their outcomes are merged into ``run.outcome``, and failures reported through
     ``run.progress`` as a local run reports them, with the inputs named as they
     were given.
 
@@ -188,7 +188,7 @@ def colorize_jobs_on_cluster(client, jobs, run, *, model, predict_params,
     # future goes as an argument, which Dask replaces by its value on the worker.
     colorize_share = functools.partial(
         _colorize_share, predict_params=predict_params, batch_size=run.batch_size,
-        overwrite=run.overwrite,
+        overwrite=run.overwrite, clip_options=run.clip_options,
     )
     futures = client.map(colorize_share, shares, [model_spec] * len(shares), pure=False)
     share_of = dict(zip(futures, shares))
@@ -238,10 +238,11 @@ def _model_spec(client, model):
     )
 
 
-def _colorize_share(jobs, model_spec, *, predict_params, batch_size, overwrite):
+def _colorize_share(jobs, model_spec, *, predict_params, batch_size, overwrite,
+                    clip_options=None):
     """Run on a worker: colorize ``jobs`` with the local code."""
     run = BatchRun(lambda: with_predict_params(_worker_colorizer(model_spec), predict_params),
-                   batch_size, overwrite)
+                   batch_size, overwrite, clip_options=clip_options)
     run.colorize(jobs)
     return run.outcome
 

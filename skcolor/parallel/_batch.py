@@ -150,6 +150,9 @@ class BatchRun:
         What became of the jobs, added to as they are done.
     hints : dict or None, default=None
         RGBA color hints by input path (``job.source``), for a hint-aware model.
+    clip_options : dict or None, default=None
+        Options of :func:`skcolor.video.colorize_clip` for the video files, such
+        as ``crf``; None keeps its defaults.
     """
 
     load: object
@@ -158,6 +161,7 @@ class BatchRun:
     progress: object = field(default_factory=SilentProgress)
     outcome: Outcome = field(default_factory=Outcome)
     hints: dict = None
+    clip_options: dict = None
     _colorizer: object = field(default=None, init=False, repr=False)
 
     def colorize(self, jobs):
@@ -211,7 +215,8 @@ class BatchRun:
             try:
                 job.target.parent.mkdir(parents=True, exist_ok=True)
                 colorize_clip(job.source, job.target, self._loaded_colorizer,
-                              overwrite=self.overwrite, progress=frames)
+                              overwrite=self.overwrite, progress=frames,
+                              **(self.clip_options or {}))
             except FileExistsError:  # appeared since the run started
                 self.outcome.skipped.append(job)
             except (OSError, ValueError) as exc:

@@ -99,7 +99,7 @@ def _add_jobs(found, candidates, outdir):
             continue  # named twice, e.g. as a file and inside a folder
         seen_sources.add(source_key)
         target = outdir / relative
-        if is_video_path(source):  # a clip OpenCV cannot write back goes to .mp4
+        if is_video_path(source):  # a clip whose container is not written goes to .mp4
             target = video_output_path(target)
         target_key = target.resolve()
         if target_key in source_of_target:

@@ -1,18 +1,19 @@
 """Colorize video clips frame by frame, with steady color over time.
 
-:func:`colorize_video` reads a clip with OpenCV, colorizes its frames in
-batches at the colorizer's working size, stabilizes their chroma over time
+:func:`colorize_video` reads a clip through FFmpeg (PyAV), colorizes its frames
+in batches at the colorizer's working size, stabilizes their chroma over time
 (:class:`ChromaStabilizer`: optical flow on the luminance, blending by agreement,
 a reset at scene cuts), recombines it with each frame's full-size luminance and
-writes the clip atomically. The output keeps the input's frame count, frame size
-and frame rate, and its luminance is the input's. Memory stays flat in the
-clip's length: frames stream through in batches.
+writes the clip atomically. The output keeps the input's frame count, frame size,
+timestamps and container metadata, and its luminance is the input's. Memory
+stays flat in the clip's length: frames stream through in batches.
 
-OpenCV neither reads nor writes sound: **the output has no audio track.** Copy
-the sound back with a tool such as FFmpeg if you need it.
+The clip is written as H.264 (VP9 in ``.webm``), which browsers play, and **the
+sound is kept**: the input's audio streams are copied packet for packet.
 
 The package holds this public module and two private ones: ``_io`` (opening,
-reading and atomically writing clips) and ``_stabilize`` (:class:`ChromaStabilizer`).
+reading and atomically writing clips, with their sound) and ``_stabilize``
+(:class:`ChromaStabilizer`).
 The flicker metrics are in :mod:`skcolor.metrics`.
 """
 
@@ -34,12 +35,12 @@ from .._params import Interval, Options, Param, check_values, validate_params
 from ..color import COLOR_SPACES
 from ._stabilize import STABILIZER_PARAMS, ChromaStabilizer, flow_luma
 from ._io import (
+    DEFAULT_CRF,
     VIDEO_SUFFIXES,
     WRITABLE_CONTAINERS,
     is_video,
     is_video_path,
     open_video,
-    read_frames,
     video_output_path,
     writing_video,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "VIDEO_SUFFIXES",
     "WRITABLE_CONTAINERS",
     "DEFAULT_STRENGTH",
+    "DEFAULT_CRF",
 ]
 
 #: Default weight of the chroma memory carried along the motion (see ChromaStabilizer).
@@ -68,6 +70,7 @@ _CLIP_OPTIONS = {
     **STABILIZER_PARAMS,
     "working_size": Param([Interval(int, 8, None), Options(None)], ""),
     "batch_size": Param([Interval(int, 1, None)], ""),
+    "crf": Param([Interval(int, 0, 51)], ""),
 }
 
 
@@ -79,6 +82,7 @@ class _ClipOptions:
     motion: str = "dis"
     working_size: int = None
     batch_size: int = 16
+    crf: int = DEFAULT_CRF
 
 
 @dataclass
@@ -94,7 +98,7 @@ class VideoResult:
     width, height : int
         Frame size, the input's.
     fps : float
-        Frame rate, the input's.
+        Average frame rate, the input's (each frame keeps its own timestamp).
     cuts : list of int
         Frames at which a scene cut was detected and the smoothing restarted.
     """
@@ -109,17 +113,18 @@ class VideoResult:
 
 @validate_params({**_CLIP_OPTIONS, "overwrite": Param([Options(False, True)], "")})
 def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motion="dis",
-                   working_size=None, batch_size=16, overwrite=False, progress=None):
+                   working_size=None, batch_size=16, crf=DEFAULT_CRF, overwrite=False,
+                   progress=None):
     """Colorize a gray (or color, read by its luminance) video clip into ``dst``.
 
     Parameters
     ----------
     src : str or path-like
-        The clip, in any container OpenCV's FFmpeg reads (MP4, MOV, Matroska,
-        AVI, ...).
+        The clip, in any container and codec FFmpeg reads (MP4, MOV, Matroska,
+        WebM, AVI, MPEG, WMV, ...). A clip whose metadata rotates it is read upright.
     dst : str or path-like
-        The output clip. ``.mp4``, ``.m4v``, ``.mov`` and ``.mkv`` are written with
-        the mp4v codec, ``.avi`` with MJPG; any other suffix is replaced by
+        The output clip. ``.mp4``, ``.m4v``, ``.mov`` and ``.mkv`` are written as
+        H.264 (``yuv420p``), ``.webm`` as VP9; any other suffix is replaced by
         ``.mp4`` (the result's ``path`` says so). Its folder must exist.
     colorizer : fitted estimator, default=None
         A fitted :class:`~skcolor.AutoencoderColorizer` (None uses
@@ -143,6 +148,12 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
     batch_size : int, default=16
         Frames held in memory and colorized together; fewer for large frames
         (one at a time from 4K up).
+    crf : int in [0, 51], default=17
+        Quality: the constant rate factor of the H.264 or VP9 encoder. Lower is
+        better and larger; 17 is about visually lossless. 0 writes the frames
+        losslessly, in RGB: FFV1 in ``.mkv``, lossless VP9 in ``.webm``, x264 at
+        qp 0 otherwise (which decodes exactly to the colorized frames, though
+        browsers do not play it).
     overwrite : bool, default=False
         Replace ``dst`` if it exists; by default a FileExistsError keeps it.
     progress : callable, default=None
@@ -164,10 +175,20 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
     FileExistsError
         If the output exists and ``overwrite`` is false.
 
+    Warns
+    -----
+    UserWarning
+        If an audio stream is re-encoded, because the output container cannot
+        hold its codec (AAC, or Opus in ``.webm``); or if the frame size is odd
+        and H.264 is written as 4:4:4, which browsers do not play.
+
     Notes
     -----
-    The output has no sound: OpenCV drops audio. It is written to a temporary
-    file beside ``dst`` and renamed, so a failure leaves no partial clip.
+    The sound is kept: each audio stream of ``src`` is copied packet for packet,
+    without re-encoding. Each frame keeps its timestamp, and the
+    container's metadata (title, creation time, ...) is copied. The clip is
+    written to a temporary file beside ``dst`` and renamed, so a failure leaves
+    no partial clip.
 
     Examples
     --------
@@ -181,7 +202,7 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
     >>> result.frames, (result.width, result.height), result.fps
     (12, (160, 120), 5.0)
     """
-    options = _ClipOptions(strength, motion, working_size, batch_size)
+    options = _ClipOptions(strength, motion, working_size, batch_size, crf)
     return _colorize_clip(src, dst, lambda: colorizer, options, overwrite=overwrite,
                           progress=progress)
 
@@ -203,7 +224,8 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
     progress : callable, default=None
         As in :func:`colorize_video`.
     **options
-        ``strength``, ``motion``, ``working_size``, ``batch_size`` of :func:`colorize_video`.
+        ``strength``, ``motion``, ``working_size``, ``batch_size``, ``crf`` of
+        :func:`colorize_video`.
 
     Returns
     -------
@@ -233,8 +255,8 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
 
 def _colorize_clip(source, target, load, options, *, overwrite, progress):
     """Open ``source``, then load the colorizer, then colorize the clip into ``target``."""
-    capture, info = open_video(source)
-    try:
+    with open_video(source) as reader:
+        info = reader.info
         colorizer = load()
         if colorizer is None:
             from .._pretrained import load_pretrained
@@ -242,21 +264,21 @@ def _colorize_clip(source, target, load, options, *, overwrite, progress):
             colorizer = load_pretrained()
         frame_colorizer = _FrameColorizer.of(colorizer, options.working_size)
         stabilizer = ChromaStabilizer(options.strength, motion=options.motion)
-        frames = read_frames(capture, info, os.fspath(source))
+        frames = iter(reader)
         target = video_output_path(target)
         # Large frames go a few at a time: memory stays bounded, and the network,
         # which sees them at working size, loses nothing.
         batch_size = max(1, min(options.batch_size, _BATCH_PIXELS // (info.width * info.height)))
         done = 0
-        with writing_video(target, info, overwrite=overwrite) as writer:
+        with writing_video(target, info, copy_from=source, crf=options.crf,
+                           overwrite=overwrite) as writer:
             while batch := _next_batch(frames, batch_size):
-                for frame in frame_colorizer.colorize(batch, stabilizer):
-                    writer.write(frame)
+                times, images = zip(*batch)
+                for pts, frame in zip(times, frame_colorizer.colorize(images, stabilizer)):
+                    writer.write(frame, pts)
                 done += len(batch)
                 if progress is not None:
                     progress(done, max(done, info.declared_frames))
-    finally:
-        capture.release()
     return VideoResult(path=target, frames=done, width=info.width, height=info.height,
                        fps=info.fps, cuts=list(stabilizer.cuts))
 
