@@ -232,6 +232,10 @@ COLOR_SPACES = {
 }
 
 
+#: Below ``neutral_threshold``, the span of neutral probability over which the chroma fades out.
+_NEUTRAL_FADE = np.float32(0.15)
+
+
 class ChromaQuantizer:
     """Chroma as classes: Zhang et al. (2016)'s remedy for desaturated colorizations.
 
@@ -320,7 +324,7 @@ class ChromaQuantizer:
             classes[unseen] = np.argmin(distances, axis=1)
         return classes, self.weights_[classes]
 
-    def decode(self, probabilities, temperature, *, calibration=0.0):
+    def decode(self, probabilities, temperature, *, calibration=0.0, neutral_threshold=None):
         """Annealed-mean chroma ``(..., 2)`` of class probabilities ``(..., n_classes)``.
 
         Parameters
@@ -336,7 +340,38 @@ class ChromaQuantizer:
             rare saturated classes; ``calibration=1`` undoes the weights (the
             calibrated distribution, whose mean is the least-squares color), 0
             keeps them (the vivid one).
+        neutral_threshold : float or None, default=None
+            Decide "neutral or colored" first: where the calibrated probability
+            of the neutral classes (the cells touching zero chroma) reaches this
+            value, the pixel stays neutral, and its chroma fades out linearly
+            as that probability rises from 0.15 below the threshold. Where a
+            pixel may be a white wall or a beige one, the mean lies between
+            them, towards the warm colors photos hold more of: the cast on
+            neutral surfaces. None decodes the mean alone.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> quantizer = ChromaQuantizer(grid=4).fit(np.array([[[[.4, .4], [.6, .6], [.9, .1]]]]))
+        >>> quantizer.centers_.tolist()  # two cells touch neutral (0.5, 0.5), one is red
+        [[0.375, 0.375], [0.625, 0.625], [0.875, 0.125]]
+        >>> white_or_red = np.array([0.5, 0.0, 0.5])
+        >>> quantizer.decode(white_or_red, 1.0).tolist()  # the mean: a pale red
+        [0.625, 0.25]
+        >>> quantizer.decode(white_or_red, 1.0, neutral_threshold=0.4).tolist()
+        [0.5, 0.5]
         """
+        if neutral_threshold is None:
+            return self._annealed_mean(probabilities, temperature, calibration)
+        probabilities = np.asarray(probabilities, dtype=np.float32)
+        chroma = self._annealed_mean(probabilities, temperature, calibration)
+        calibrated = probabilities / self.weights_
+        neutral = np.abs(self.centers_ - 0.5).max(axis=-1) < 1.0 / self.grid
+        mass = calibrated[..., neutral].sum(axis=-1) / calibrated.sum(axis=-1)
+        fade = np.clip((mass - neutral_threshold) / _NEUTRAL_FADE + 1, 0, 1)[..., np.newaxis]
+        return np.float32(0.5) + (chroma - np.float32(0.5)) * (1 - fade)
+
+    def _annealed_mean(self, probabilities, temperature, calibration):
         probabilities = np.asarray(probabilities, dtype=np.float32)
         if temperature == 1 and calibration == 0:
             annealed = probabilities

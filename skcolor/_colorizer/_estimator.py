@@ -180,6 +180,15 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         the evidence is weak. Between them, both the calibration and the
         temperature move geometrically. Files saved before this parameter
         existed load with 1, their decoding then.
+    neutral_threshold : float or None, default=None
+        For ``loss="rebalanced_crossentropy"``: decide "neutral or colored"
+        first. Where the probability the network gives the neutral colors
+        (calibrated, as at ``vividness=0``) reaches this value, the pixel stays
+        neutral, its chroma fading out over the 0.15 below it; elsewhere the
+        ``vividness`` decoding stands. Keeps white walls, plates and overcast
+        skies white where the mean color of an unsure pixel would lean warm.
+        None (off) decodes the mean alone. Used by :meth:`predict`, so it can be
+        set after fitting.
     rebalance : float, default=0.5
         Class rebalancing strength for ``loss="rebalanced_crossentropy"``, in
         (0, 1]: the share of the uniform distribution mixed into the color
@@ -287,7 +296,8 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         dropout=0.2, optimizer="adam", learning_rate=1e-3, loss="mse", l1=0.0, l2=0.0,
         epochs=10, batch_size=32, validation_fraction=0.1, lr_patience=5, lr_factor=0.1**0.5,
         min_lr=5e-7, early_stopping=False, n_iter_no_change=10, working_size=64,
-        temperature=0.38, vividness=0.5, rebalance=0.5, hints=False, encoder_trainable_stages=0,
+        temperature=0.38, vividness=0.5, neutral_threshold=None, rebalance=0.5, hints=False,
+        encoder_trainable_stages=0,
         random_state=None, verbose=0, warm_start=False, checkpoint_path=None, callbacks=None,
     ):
         self.architecture = architecture
@@ -311,6 +321,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         self.working_size = working_size
         self.temperature = temperature
         self.vividness = vividness
+        self.neutral_threshold = neutral_threshold
         self.rebalance = rebalance
         self.hints = hints
         self.encoder_trainable_stages = encoder_trainable_stages

@@ -49,6 +49,9 @@ class InferenceSettings:
     hints : bool
         Whether the network takes hint channels after the gray one (a model
         fitted with ``hints=True``); they are zero where no hint is given.
+    neutral_threshold : float or None
+        Where the neutral classes' calibrated probability reaches it, a pixel
+        stays neutral (:meth:`~skcolor.color.ChromaQuantizer.decode`).
     """
 
     color_space: str
@@ -59,6 +62,7 @@ class InferenceSettings:
     temperature: float = 0.38
     vividness: float = 1.0
     hints: bool = False
+    neutral_threshold: object = None
 
     @classmethod
     def of(cls, colorizer):
@@ -73,7 +77,8 @@ class InferenceSettings:
             working_size=colorizer.working_size,
             size_multiple=multiple,
             quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature,
-            vividness=colorizer.vividness, hints=colorizer.hints)
+            vividness=colorizer.vividness, hints=colorizer.hints,
+            neutral_threshold=colorizer.neutral_threshold)
 
     def decoding(self):
         """``(temperature, calibration)`` of the quantizer's decoding at this vividness.
@@ -168,7 +173,8 @@ def predict_color(model, gray, settings, hints=None):
     outputs = np.asarray(network.predict_on_batch(network_input))
     if settings.quantizer is not None:
         temperature, calibration = settings.decoding()
-        outputs = settings.quantizer.decode(outputs, temperature, calibration=calibration)
+        outputs = settings.quantizer.decode(outputs, temperature, calibration=calibration,
+                                            neutral_threshold=settings.neutral_threshold)
     if enlarged:
         outputs = enlarge_twice(outputs)
     return outputs[:, :height, :width]

@@ -41,6 +41,9 @@ PARAM_TABLE = {
                          "annealed-mean temperature (rebalanced_crossentropy)"),
     "vividness": Param([Interval(_FLOAT, 0, 1)],
                        "0 faithful and dull, 1 vivid with a cast (rebalanced_crossentropy)"),
+    "neutral_threshold": Param([Interval(_FLOAT, 0, 1, closed="right"), _NONE],
+                               "neutral probability that keeps a pixel neutral "
+                               "(rebalanced_crossentropy; None: off)"),
     "rebalance": Param([Interval(_FLOAT, 0, 1, closed="right")],
                        "class rebalancing strength (rebalanced_crossentropy)"),
     "hints": Param([_BOOL], "take color hints as extra inputs (chroma color spaces)"),
@@ -55,7 +58,7 @@ PARAM_TABLE = {
 
 
 #: The parameters that act in ``predict`` only, so they can be set after fitting.
-PREDICT_PARAMS = ("working_size", "temperature", "vividness")
+PREDICT_PARAMS = ("working_size", "temperature", "vividness", "neutral_threshold")
 
 
 def check_predict_params(colorizer):
