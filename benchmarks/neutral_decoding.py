@@ -3,10 +3,10 @@
 The photo models' cast on neutral pixels is their uncertainty: where a pixel may
 be a white wall or a beige one, the annealed mean of its class distribution lies
 between them, towards the warm colors that photos hold more of. This measures a
-*hurdle* decoding: the calibrated probability mass of the neutral classes (the
-cells around zero chroma) decides first, and where it is at least ``tau`` the
-pixel is left neutral; elsewhere the usual decoding stands. ``soft`` fades the
-chroma out linearly as the neutral mass goes from ``tau - 0.15`` to ``tau + 0.15``.
+*hurdle* decoding, the estimator's ``neutral_threshold``: the calibrated
+probability mass of the neutral classes (the cells around zero chroma) decides
+first, and where it reaches the threshold the pixel is left neutral, its chroma
+fading out over the 0.15 below it; elsewhere the usual decoding stands.
 
 The rule, written before it ran: adopt it only if, at the vividness that
 ``train_photos.choose`` picks, its photos-val score beats the plain decoding's by
@@ -19,56 +19,31 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from photos import evaluate, load_set, summary_line
 from train_photos import choice_score, choose
 
 from skcolor import AutoencoderColorizer
-from skcolor.color import ChromaQuantizer
 
 RULE = ("adopt only if, at the vividness choose() picks, the photos-val choice_score beats the "
         "plain decoding's by >= 0.15 dB and the USC-SIPI dataset gain drops by <= 0.1 dB")
 
 
-class HurdleQuantizer(ChromaQuantizer):
-    """A fitted quantizer whose decoding leaves likely-neutral pixels neutral."""
-
-    def __init__(self, fitted, tau, soft):
-        super().__init__(grid=fitted.grid, rebalance=fitted.rebalance)
-        self.cells_, self.weights_ = fitted.cells_, fitted.weights_
-        self._index_cells()
-        self.tau, self.soft = tau, soft
-        self.neutral = np.all(np.abs(self.centers_ - 0.5) < 1.0 / self.grid, axis=-1)
-
-    def decode(self, probabilities, temperature, *, calibration=0.0):
-        chroma = super().decode(probabilities, temperature, calibration=calibration)
-        calibrated = np.asarray(probabilities, np.float32) / self.weights_
-        neutral_mass = calibrated[..., self.neutral].sum(-1) / calibrated.sum(-1)
-        if self.soft:
-            fade = np.clip((neutral_mass - self.tau + 0.15) / 0.3, 0, 1)[..., None]
-        else:
-            fade = (neutral_mass >= self.tau)[..., None].astype(np.float32)
-        return 0.5 + (chroma - 0.5) * (1 - fade)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--taus", default="0.3,0.4,0.5")
+    parser.add_argument("--taus", default="0.35,0.45,0.55",
+                        help="neutral thresholds to try, comma-separated")
     parser.add_argument("--vividness", default="0.25,0.5")
     parser.add_argument("--record", type=Path,
                         default=Path(__file__).parent / "records" / "neutral_decoding.json")
     args = parser.parse_args(argv)
     model = AutoencoderColorizer.load(args.model)
-    fitted = model.chroma_quantizer_
     sets = {"photos-val": load_set("photos-val"), "usc-sipi": load_set("photos")}
-    variants = [("plain", None, False)] + [
-        (f"{'soft' if soft else 'hard'} tau={tau}", float(tau), soft)
-        for tau in args.taus.split(",") for soft in (False, True)]
+    variants = [("plain", None)] + [(f"threshold={tau}", float(tau))
+                                    for tau in args.taus.split(",")]
     record = {"model": str(args.model), "rule": RULE, "variants": {}}
-    for name, tau, soft in variants:
-        model.chroma_quantizer_ = fitted if tau is None else HurdleQuantizer(fitted, tau, soft)
+    for name, threshold in variants:
+        model.set_params(neutral_threshold=threshold)
         sweep = []
         for vividness in (float(v) for v in args.vividness.split(",")):
             model.set_params(vividness=vividness)
