@@ -43,7 +43,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from photos import DATA, evaluate, load_set, summary_line  # noqa: E402
-from train_photos import choose, parse_learning_rates, sweep_settings  # noqa: E402
+from train_photos import (average_weights, choose, parse_learning_rates,  # noqa: E402
+                          sweep_settings)
 
 from skcolor import AutoencoderColorizer  # noqa: E402
 from skcolor.color import ChromaQuantizer  # noqa: E402
@@ -137,6 +138,13 @@ def score(model, sets, vividness_values):
     return results
 
 
+#: When the mean of the last rounds' weights replaces the chosen round, written before
+#: those rounds ran.
+AVERAGE_RULE = (
+    "the mean of the weights of the chosen round and its two predecessors is installed "
+    "instead of the chosen round if its photos-val choice_score is higher by >= 0.1 and its "
+    "USC-SIPI dataset gain lower by no more than 0.1 dB")
+
 #: Settings tried at installation (they act in predict only, so they are free to sweep).
 VIVIDNESS = (0.25, 0.5, 0.75)
 WORKING_SIZES = (128, 160, 192, 224)
@@ -147,17 +155,22 @@ SETTINGS_RULE = (
     "choice_score)")
 
 
-def install(path, log_path):
-    """Sweep ``path``'s predict settings on photos-val, apply SETTINGS_RULE, install it.
+def install(paths, log_path):
+    """Sweep the predict settings on photos-val, apply SETTINGS_RULE, install the model.
 
-    The estimator is saved as ``skcolor/models/photos.keras`` without optimizer, and
-    its record (the training log, the sweep, the choice, the machine) beside it.
+    The model is the estimator of ``paths[0]``, with the mean of the weights of
+    all ``paths`` (stochastic weight averaging, Izmailov et al. 2018, batch
+    normalisation's statistics included). It is saved as
+    ``skcolor/models/photos.keras`` without optimizer, and its record (the
+    training log, the sweep, the choice, the machine) beside it.
     """
     from _common import machine_info
 
     from skcolor._pretrained import PRETRAINED_MODELS
 
-    model = AutoencoderColorizer.load(path)
+    model = AutoencoderColorizer.load(paths[0])
+    if len(paths) > 1:
+        average_weights(model, paths)
     sweep = sweep_settings(model, load_set("photos-val"), vividness_values=VIVIDNESS,
                            working_sizes=WORKING_SIZES)
     chosen = choose(sweep)
@@ -166,7 +179,8 @@ def install(path, log_path):
     target = PRETRAINED_MODELS["photos"]
     model.save(target, include_optimizer=False)
     log = json.loads(log_path.read_text()) if log_path.exists() else {}
-    record = {**log, "installed_from": str(path), "settings_rule": SETTINGS_RULE, "sweep": sweep,
+    record = {**log, "installed_from": [str(path) for path in paths],
+              "settings_rule": SETTINGS_RULE, "average_rule": AVERAGE_RULE, "sweep": sweep,
               "chosen": {"vividness": chosen["vividness"],
                          "working_size": chosen["working_size"],
                          "temperature": model.temperature},
@@ -202,10 +216,11 @@ def main(argv=None):
     parser.add_argument("--vividness", default="0.25,0.5")
     parser.add_argument("--keep-rounds", action="store_true",
                         help="also keep each round's estimator, as OUT.roundN.keras")
-    parser.add_argument("--install", type=Path, default=None, metavar="KERAS",
+    parser.add_argument("--install", type=Path, nargs="+", default=None, metavar="KERAS",
                         help="instead of training: sweep the predict settings of this "
-                             "estimator file on photos-val, choose by SETTINGS_RULE and install "
-                             "it as the shipped photo model")
+                             "estimator file (or of the mean of these files' weights) on "
+                             "photos-val, choose by SETTINGS_RULE and install it as the shipped "
+                             "photo model")
     args = parser.parse_args(argv)
     if args.install is not None:
         return install(args.install, args.out.with_suffix(".json"))
