@@ -7,7 +7,6 @@ Set SKCOLOR_SCREENSHOTS to a folder to keep the page's screenshots.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,47 +14,6 @@ import pytest
 
 from skcolor.color import rgb_to_gray, rgb_to_ycbcr
 from skcolor.io import decode_image, encode_image
-
-# Flags for a machine without a screen or a network: no sandbox (tests may run as
-# root), no GPU, and none of Chromium's own calls home, which a closed network
-# refuses many at a time.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _chromium():
-    for name in (os.environ.get("SKCOLOR_CHROMIUM"), "chromium", "chromium-browser"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
-def _missing_browser():
-    """Why the browser tests cannot run here, or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return 'Playwright is not installed (pip install -e ".[test]")'
-    if _chromium() is None:
-        return "no Chromium found (apt install chromium, or set SKCOLOR_CHROMIUM)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = _missing_browser()
-    if reason is not None:
-        if os.environ.get("SKCOLOR_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"SKCOLOR_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
 def open_page(browser, server):
