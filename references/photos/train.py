@@ -42,7 +42,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from photos import DATA, evaluate, load_set, summary_line  # noqa: E402
+from photos import DATA, PEOPLE_CLIPS, evaluate, load_set, summary_line  # noqa: E402
 from train_photos import (average_weights, choose, parse_learning_rates,  # noqa: E402
                           sweep_settings)
 
@@ -235,7 +235,10 @@ def main(argv=None):
     scenes = load_scenes([n for n in args.scenes.split(",") if n], args.cache, args.scene_size)
     print(", ".join(f"{len(photo_files[n])} photos x {c} from {n}" for n, c in folders)
           + f"; {len(scenes)} scenes at {args.scene_size}px", flush=True)
-    sets = {"photos-val": load_set("photos-val"), "usc-sipi": load_set("photos")}
+    # The people clips are judged every round too: photos-val alone flatters a model
+    # trained on the same sources, and the first run lost to gray on them.
+    sets = {"photos-val": load_set("photos-val"), "usc-sipi": load_set("photos"),
+            **{f"clip:{clip}": load_set(f"clip:{clip}") for clip in PEOPLE_CLIPS}}
 
     def crops(seed):
         return np.concatenate([
@@ -249,6 +252,10 @@ def main(argv=None):
         log = json.loads(log_path.read_text())
     elif args.resume_checkpoint:
         model, log = resume_checkpoint(args.checkpoint, crops(0))
+        # A resumed run may change its schedule or its data mix: each resumption is recorded.
+        log.setdefault("resumed", []).append({
+            "at_round": len(log["rounds"]),
+            "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}})
     else:
         model = AutoencoderColorizer(
             architecture="lite0_unet", loss="rebalanced_crossentropy", rebalance=args.rebalance,
