@@ -64,10 +64,13 @@ class Interval:
 
 
 class Options:
-    """One of a fixed set of values (strings, ``None``, booleans)."""
+    """One of a fixed set of values (strings, ``None``, booleans).
 
-    def __init__(self, *values):
-        self.values = values
+    ``ignore_case=True`` accepts strings in any case (file suffixes: ``".PNG"``).
+    """
+
+    def __init__(self, *values, ignore_case=False):
+        self.values, self.ignore_case = values, ignore_case
 
     def matches_type(self, value):
         # isinstance, so that NumPy strings (from an array of options in a grid search)
@@ -75,6 +78,8 @@ class Options:
         return any(isinstance(value, type(v)) for v in self.values)
 
     def accepts(self, value):
+        if self.ignore_case and isinstance(value, str):
+            value = value.lower()
         return any(value is v or (isinstance(value, type(v)) and value == v) for v in self.values)
 
     def __str__(self):

@@ -379,6 +379,8 @@ def write_image(path, image):
         temporary.write_bytes(data)
 
 
+@validate_params({"format": Param([Options(*IMAGE_SUFFIXES, ignore_case=True)],
+                                  "the file format, as a suffix")})
 def encode_image(image, *, format=".png"):
     """Encode one image as the bytes of an image file, in memory.
 
@@ -396,6 +398,8 @@ def encode_image(image, *, format=".png"):
 
     Raises
     ------
+    TypeError
+        If ``format`` is not a string.
     ValueError
         If ``format`` is not a supported suffix, RGBA is asked of JPEG, or
         ``image`` is not an image of a supported shape and value range.
@@ -406,8 +410,6 @@ def encode_image(image, *, format=".png"):
     >>> encode_image(np.zeros((2, 3), np.uint8))[:4]
     b'\\x89PNG'
     """
-    if not isinstance(format, str) or format.lower() not in IMAGE_SUFFIXES:
-        raise ValueError(f"format must be one of {', '.join(IMAGE_SUFFIXES)}; got {format!r}.")
     image = check_image(image, name="image", channels=(1, 3, 4))[0]
     if image.shape[-1] == 4 and format.lower() in (".jpg", ".jpeg"):
         raise ValueError("JPEG has no alpha channel; encode an RGBA image as PNG, TIFF or BMP.")

@@ -426,6 +426,8 @@ def _check_clip_lengths(video, truth, count):
         raise ValueError("flicker needs clips of at least 2 frames.")
 
 
+@validate_params({"threshold": Param([Interval(float, 0, None, closed="neither")],
+                                     "luminance change below which a pixel is still")})
 def still_flicker(video, *, threshold=2.0):
     """Flicker without a true clip: the chroma change where the luminance stayed still.
 

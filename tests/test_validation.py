@@ -182,3 +182,23 @@ def test_metrics_refuse_bad_input(metric, rgb):
         metric(rgb, _with_nan(rgb))
     with pytest.raises(TypeError, match="dtype"):
         metric(rgb, rgb.astype(complex))
+
+
+@pytest.mark.parametrize("call, value, error", [
+    ("encode_image", 3, TypeError),
+    ("encode_image", ".gif", ValueError),
+    ("still_flicker", -5, ValueError),
+    ("still_flicker", 0, ValueError),
+    ("still_flicker", "x", TypeError),
+])
+def test_public_functions_name_the_argument_they_refuse(call, value, error):
+    from skcolor.io import encode_image
+    from skcolor.metrics import still_flicker
+
+    clip = np.full((3, 4, 4, 3), 128, np.uint8)
+    calls = {"encode_image": lambda: encode_image(clip[0], format=value),
+             "still_flicker": lambda: still_flicker(clip, threshold=value)}
+    name = "format" if call == "encode_image" else "threshold"
+    with pytest.raises(error, match=f"'{name}' parameter of {call}"):
+        calls[call]()
+    assert call == "still_flicker" or encode_image(clip[0], format=".PNG")[:4] == b"\x89PNG"
