@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from photos import DATA, PEOPLE_CLIPS, evaluate, load_set, summary_line  # noqa: E402
 from train_photos import (average_weights, choose, parse_learning_rates,  # noqa: E402
                           sweep_settings)
+from train_photos import load_scenes as load_small_scenes  # noqa: E402
 
 from skcolor import AutoencoderColorizer  # noqa: E402
 from skcolor.color import ChromaQuantizer  # noqa: E402
@@ -59,22 +60,10 @@ CHOICE_RULE = (
 
 
 def load_scenes(names, cache, size):
-    """Whole small scenes of the ``--scenes`` folders at ``size``, cached as .npy."""
+    """Whole small scenes of the ``--scenes`` folders (cached as .npy) at ``size``."""
     from skcolor._image import resize_batch
-    from skcolor.datasets import load_cifar10, load_image_folder
 
-    parts = []
-    for name in names:
-        path = cache / f"{name}.npy"
-        if not path.exists():
-            if name == "cifar10":
-                images = load_cifar10(DATA / "cifar10")[0][0]
-            else:
-                images = load_image_folder(DATA / name, size=(32, 32)).images
-            cache.mkdir(parents=True, exist_ok=True)
-            np.save(path, images)
-        parts.append(np.load(path))
-    scenes = np.concatenate(parts)
+    scenes = load_small_scenes(names, cache)
     return scenes if scenes.shape[1] == size else resize_batch(scenes, (size, size))
 
 
