@@ -43,8 +43,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from photos import DATA, PEOPLE_CLIPS, evaluate, load_set, summary_line  # noqa: E402
-from train_photos import (average_weights, choose, parse_learning_rates,  # noqa: E402
-                          sweep_settings)
+from train_photos import (average_weights, choice_score, choose,  # noqa: E402
+                          parse_learning_rates, sweep_settings)
 from train_photos import load_scenes as load_small_scenes  # noqa: E402
 
 from skcolor import AutoencoderColorizer  # noqa: E402
@@ -144,12 +144,67 @@ SETTINGS_RULE = (
     "choice_score)")
 
 
+#: What a candidate must pass to replace the shipped photo model, written before the
+#: first lite0_unet round was judged on the people clips
+#: (benchmarks/records/photos_lite0_ship_rule.md).
+SHIP_RULE = (
+    "every people clip at least gray + 0.5 dB, photos-val choice_score at least 8.0, "
+    "USC-SIPI and scikit-image dataset gains above the previous photo model's")
+PREVIOUS_GAINS = {"photos": -0.07, "skimage": 1.65}
+CLIP_FLOOR = 0.5
+SCORE_FLOOR = 8.0
+
+
+def averaged(paths):
+    """The estimator of ``paths[0]`` with the mean of the weights of all ``paths``.
+
+    Stochastic weight averaging (Izmailov et al. 2018), batch normalisation's
+    statistics included.
+    """
+    model = AutoencoderColorizer.load(paths[0])
+    if len(paths) > 1:
+        average_weights(model, paths)
+    return model
+
+
+def judge(paths, record_path):
+    """Sweep the predict settings by SETTINGS_RULE, then hold the candidate to SHIP_RULE.
+
+    The record (sweep, chosen settings, every set's figures, whether it passes)
+    is written to ``record_path``; nothing is installed.
+    """
+    model = averaged(paths)
+    sweep = sweep_settings(model, load_set("photos-val"), vividness_values=VIVIDNESS,
+                           working_sizes=WORKING_SIZES)
+    chosen = choose(sweep)
+    model.set_params(vividness=chosen["vividness"], working_size=chosen["working_size"])
+    results = {}
+    for name in ("photos", "skimage", *(f"clip:{clip}" for clip in PEOPLE_CLIPS)):
+        results[name] = evaluate(model, load_set(name))
+        results[name].pop("per_photo")
+        print(f"  {summary_line(name, results[name])}", flush=True)
+    checks = {
+        "clips": all(results[f"clip:{clip}"]["dataset_gain"] >= CLIP_FLOOR
+                     for clip in PEOPLE_CLIPS),
+        "photos-val": choice_score(chosen) >= SCORE_FLOOR,
+        **{name: results[name]["dataset_gain"] > gain for name, gain in PREVIOUS_GAINS.items()}}
+    record = {"candidate": [str(path) for path in paths], "settings_rule": SETTINGS_RULE,
+              "ship_rule": SHIP_RULE, "sweep": sweep,
+              "chosen": {"vividness": chosen["vividness"],
+                         "working_size": chosen["working_size"],
+                         "choice_score": choice_score(chosen)},
+              "results": results, "checks": checks, "passes": all(checks.values())}
+    record_path.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"choice_score {choice_score(chosen):.2f} at vividness {chosen['vividness']}, "
+          f"working size {chosen['working_size']}; passes {record['passes']} {checks}",
+          flush=True)
+    return record
+
+
 def install(paths, log_path):
     """Sweep the predict settings on photos-val, apply SETTINGS_RULE, install the model.
 
-    The model is the estimator of ``paths[0]``, with the mean of the weights of
-    all ``paths`` (stochastic weight averaging, Izmailov et al. 2018, batch
-    normalisation's statistics included). It is saved as
+    The model is :func:`averaged` ``paths``. It is saved as
     ``skcolor/models/photos.keras`` without optimizer, and its record (the
     training log, the sweep, the choice, the machine) beside it.
     """
@@ -157,9 +212,7 @@ def install(paths, log_path):
 
     from skcolor._pretrained import PRETRAINED_MODELS
 
-    model = AutoencoderColorizer.load(paths[0])
-    if len(paths) > 1:
-        average_weights(model, paths)
+    model = averaged(paths)
     sweep = sweep_settings(model, load_set("photos-val"), vividness_values=VIVIDNESS,
                            working_sizes=WORKING_SIZES)
     chosen = choose(sweep)
@@ -210,7 +263,14 @@ def main(argv=None):
                              "estimator file (or of the mean of these files' weights) on "
                              "photos-val, choose by SETTINGS_RULE and install it as the shipped "
                              "photo model")
+    parser.add_argument("--judge", type=Path, nargs="+", default=None, metavar="KERAS",
+                        help="instead of training: sweep the predict settings of this "
+                             "estimator file (or of the mean of these files' weights) as "
+                             "--install does, then hold it to SHIP_RULE and write the record "
+                             "to --out with .json; nothing is installed")
     args = parser.parse_args(argv)
+    if args.judge is not None:
+        return judge(args.judge, args.out.with_suffix(".json"))
     if args.install is not None:
         return install(args.install, args.out.with_suffix(".json"))
     learning_rates = parse_learning_rates(args.learning_rates)
