@@ -22,7 +22,7 @@ skcolor names an architecture.
 
 from dataclasses import dataclass
 
-from ._params import Options, Param, validate_params
+from ._params import IntTuple, Options, Param, validate_params
 
 __all__ = [
     "ArchitectureSpec",
@@ -126,7 +126,7 @@ def build_seed(
     return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
 
 
-@validate_params({"output_stride": Param([Options(1, 2)], "")})
+@validate_params({"output_stride": Param([Options(1, 2)])})
 def build_unet(
     input_shape=(None, None, 1),
     *,
@@ -182,6 +182,13 @@ def build_unet(
     -------
     model : keras.Model
         Named ``"unet"``.
+
+    Raises
+    ------
+    ValueError
+        If ``output_stride`` is an int other than 1 or 2.
+    TypeError
+        If ``output_stride`` is not an int.
     """
     import keras
     from keras import layers
@@ -243,6 +250,10 @@ def build_unet(
     return keras.Model(inputs, outputs, name="unet")
 
 
+@validate_params({
+    "filters": Param([IntTuple(low=1, length=5)]),
+    "encoder_weights": Param([Options("imagenet", None)]),
+})
 def build_lite0_unet(
     input_shape=(None, None, 1),
     *,
@@ -269,7 +280,7 @@ def build_lite0_unet(
     the input's resolution, enlarged 2× as :func:`build_unet`'s output is.
 
     Color hints (an input of 4 channels: gray, then the hint channels of
-    :func:`skcolor.hints.network_hint_channels`) enter the decoder, not the
+    ``skcolor._colorizer._hint_inputs``) enter the decoder, not the
     encoder: a small strided branch turns them into features at every decoder
     stride. The encoder sees only the gray image, so with all-zero hint channels
     the network colorizes on its own, and one network serves both uses.
@@ -300,6 +311,15 @@ def build_lite0_unet(
     -------
     model : keras.Model
         Named ``"lite0_unet"``; its layer ``"encoder"`` is the EfficientNet.
+
+    Raises
+    ------
+    ValueError
+        If ``filters`` is not 5 positive ints or ``encoder_weights`` is another
+        string; the message names the parameter.
+    TypeError
+        If ``filters`` is not a tuple or list, or ``encoder_weights`` neither a
+        string nor None.
     """
     import keras
     from keras import layers
@@ -307,9 +327,6 @@ def build_lite0_unet(
     from .backbones import (build_efficientnet_lite0, load_efficientnet_lite0_weights,
                             set_trainable_stages)
 
-    if len(filters) != 5:
-        raise ValueError(f"architecture 'lite0_unet' takes 5 filters (strides 2 to 32); "
-                         f"got {tuple(filters)}.")
     regularizer = _kernel_regularizer(l1, l2)
 
     def conv_bn_relu(x, n_filters, name, kernel_size=3, strides=1):
@@ -324,8 +341,6 @@ def build_lite0_unet(
     encoder = build_efficientnet_lite0((*input_shape[:2], 1), name="encoder")
     if encoder_weights == "imagenet":
         load_efficientnet_lite0_weights(encoder)
-    elif encoder_weights is not None:
-        raise ValueError(f"encoder_weights must be 'imagenet' or None; got {encoder_weights!r}.")
     set_trainable_stages(encoder, encoder_trainable_stages)
     *skips, head = encoder(gray)
 
@@ -401,7 +416,17 @@ class ArchitectureSpec:
     own_params: tuple = ()
 
     def filters_for(self, filters):
-        """``filters`` as a tuple, or the default filters for None."""
+        """``filters`` as a tuple, or the default filters for None.
+
+        Parameters
+        ----------
+        filters : sequence of int or None
+            The estimator's ``filters`` parameter.
+
+        Returns
+        -------
+        filters : tuple of int
+        """
         return self.default_filters if filters is None else tuple(filters)
 
 
@@ -462,6 +487,11 @@ def build_unet_global(input_shape=(None, None, 1), **params):
         Named ``"unet"``, with the layers ``global_pool``, ``global_dense``,
         ``global_local`` and ``global_fuse`` added.
 
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`build_unet`.
+
     Examples
     --------
     >>> model = build_unet_global(filters=(8, 16))
@@ -476,8 +506,23 @@ def build_unet_full(input_shape=(None, None, 1), **params):
 
     skcolor 0.1's default: four times the work of the default U-Net for no better
     validation loss (``docs/benchmarks.md``); kept to compare against and for the
-    networks made with it. ``params`` are :func:`build_unet`'s but ``output_stride``.
+    networks made with it.
 
+    Parameters
+    ----------
+    input_shape : tuple, default=(None, None, 1)
+        ``(H, W, 1)``; None for any size. H and W must be multiples of
+        ``2 ** (len(filters) - 1)``.
+    **params
+        :func:`build_unet`'s keyword parameters but ``output_stride``.
+
+    Returns
+    -------
+    model : keras.Model
+        Named ``"unet"``.
+
+    Examples
+    --------
     >>> build_unet_full(filters=(8, 16)).get_layer("down0_conv1").output.shape
     (None, None, None, 8)
     """

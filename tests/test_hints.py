@@ -7,7 +7,8 @@ from sklearn.pipeline import Pipeline
 
 from skcolor import AutoencoderColorizer, GrayscaleToRGB, RGBToGrayscale
 from skcolor.color import COLOR_SPACES, rgb_to_gray
-from skcolor.hints import from_points, network_hint_channels, simulate_hints
+from skcolor._colorizer._hint_inputs import network_hint_channels
+from skcolor.hints import from_points, simulate_hints
 from skcolor.io import read_image, write_image
 from skcolor.metrics import luminance_psnr
 

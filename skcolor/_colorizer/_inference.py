@@ -13,7 +13,7 @@ import numpy as np
 
 from .._image import as_float32, resize_batch, restore_dtype
 from ..color import COLOR_SPACES
-from ..hints import network_hint_channels
+from ._hint_inputs import network_hint_channels
 
 # Images per forward pass: large enough to amortise Keras' per-batch overhead,
 # small enough to keep memory modest.
@@ -63,22 +63,6 @@ class InferenceSettings:
     vividness: float = 1.0
     hints: bool = False
     neutral_threshold: object = None
-
-    @classmethod
-    def of(cls, colorizer):
-        """The settings of a fitted ``AutoencoderColorizer``."""
-        height = colorizer.input_shape_[0]
-        multiple = colorizer._size_multiple()
-        if height is None:
-            multiple = network_size_multiple(colorizer.model_, default=multiple)
-        return cls(
-            color_space=colorizer.color_space,
-            fixed_size=None if height is None else tuple(colorizer.input_shape_[:2]),
-            working_size=colorizer.working_size,
-            size_multiple=multiple,
-            quantizer=colorizer.chroma_quantizer_, temperature=colorizer.temperature,
-            vividness=colorizer.vividness, hints=colorizer.hints,
-            neutral_threshold=colorizer.neutral_threshold)
 
     def decoding(self):
         """``(temperature, calibration)`` of the quantizer's decoding at this vividness.

@@ -1,6 +1,6 @@
 """``skcolor colorize``: colorize image files, folders and globs into an output folder.
 
-The work is the library's (:mod:`skcolor.parallel._batch`, :mod:`skcolor.parallel`); this
+The work is the library's (:mod:`skcolor.batch`, :mod:`skcolor.parallel`); this
 module parses, reports and turns errors into messages and exit codes.
 """
 
@@ -8,7 +8,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..parallel._batch import BatchRun, describe_error, plan_jobs, with_predict_params
+from ..batch import BatchRun, describe_error, plan_jobs, with_predict_params
 from ..video._io import DEFAULT_CRF
 from ._common import (
     CommandError,

@@ -118,16 +118,17 @@ def load_colorizer(path=None, *, option="--model", pretrained="photos"):
         If the file is missing or is not a model skcolor can load; the message says
         which and why.
     """
-    from ..parallel import _batch
+    from .. import batch as _batch
 
     try:
         return _batch.load_colorizer(path, pretrained=pretrained)
     except FileNotFoundError as exc:
-        if path is None:
-            raise CommandError(f"{exc} Or pass --model PATH.") from exc
+        # The message starts with the missing file: the one given, or the shipped
+        # model that is the option's default.
         raise CommandError(f"{option} {exc}") from exc
     except ValueError as exc:
-        raise CommandError(f"{option} {os.fspath(path)}: {exc}") from exc
+        given = f"the shipped {pretrained!r} model" if path is None else os.fspath(path)
+        raise CommandError(f"{option} {given}: {exc}") from exc
 
 
 def render_figure(figure, dpi=150):

@@ -7,20 +7,8 @@ parser stays quick.
 import argparse
 import math
 import os
-from pathlib import Path
 
 from ._common import CommandError
-
-#: The ``--data`` value that downloads CIFAR-10 with Keras' loader.
-DOWNLOAD = "cifar10"
-
-_BATCH_FOLDER = "cifar-10-batches-py"
-_SPLITS = ("train", "test")
-_FORMS = (
-    "'cifar10' (downloaded by Keras), the 'cifar-10-python.tar.gz' archive, the "
-    "'cifar-10-batches-py' folder, a folder with train/<class>/ and test/<class>/ "
-    "image subfolders, or a folder with one subfolder of images per class"
-)
 
 DATA_FORMS_HELP = """\
 --data is one of: 'cifar10', which downloads CIFAR-10 with Keras' loader (once;
@@ -66,7 +54,7 @@ def load_split(data, split, *, limit=None, seed=0, size=None, crops=None):
     Parameters
     ----------
     data : str
-        The ``--data`` value: :data:`DOWNLOAD` or a path (see ``DATA_FORMS_HELP``).
+        The ``--data`` value: ``"cifar10"`` or a path (see ``DATA_FORMS_HELP``).
     split : {"train", "test"}
         The split wanted, where the dataset has splits; a plain class-per-subfolder
         folder gives all its images for either.
@@ -96,8 +84,12 @@ def load_split(data, split, *, limit=None, seed=0, size=None, crops=None):
     """
     from .._image import resize_batch
     from ..datasets import load_cifar10, load_image_folder
+    from ..datasets._locate import locate_dataset
 
-    kind, path = _locate(data, split, photos=crops is not None)
+    try:
+        kind, path = locate_dataset(data, split, photos=crops is not None)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(f"--data {data}: {exc}") from exc
     try:
         if kind == "photos":
             from ..datasets import sample_photo_crops
@@ -121,54 +113,14 @@ def load_split(data, split, *, limit=None, seed=0, size=None, crops=None):
     return images, source
 
 
-def _locate(data, split, *, photos=False):
-    """``("cifar10", path or None)`` for load_cifar10, ``("folder", path)``, or
-    ``("photos", path)`` for a flat folder of images when ``photos``."""
-    if data == DOWNLOAD:
-        return "cifar10", None
-    path = Path(data)
-    if not path.exists():
-        raise CommandError(f"--data {data}: no such file or folder; expected {_FORMS}.")
-    subfolders = _subfolders(path) if path.is_dir() else []
-    if path.is_dir() and not subfolders and _holds_images(path):
-        if photos:
-            return "photos", path
-        raise CommandError(
-            f"--data {data}: holds image files but no subfolders; expected the images in "
-            f"one subfolder per class (a single one will do, e.g. {os.fspath(path / 'all')}/)."
-        )
-    if not subfolders or _BATCH_FOLDER in subfolders:
-        return "cifar10", path  # an archive or batch files; load_cifar10 says if not
-    present = [name for name in _SPLITS if name in subfolders]
-    if present:
-        if split not in present:
-            raise CommandError(
-                f"--data {data}: has a {present[0]}/ subfolder but no {split}/ subfolder; "
-                f"expected both, or a folder with one subfolder of images per class."
-            )
-        return "folder", path / split
-    return "folder", path
-
-
-def _subfolders(path):
-    """Names of the visible subfolders, as load_image_folder takes them."""
-    return [entry.name for entry in os.scandir(path)
-            if entry.is_dir() and not entry.name.startswith(".")]
-
-
-def _holds_images(path):
-    from ..io import IMAGE_SUFFIXES
-
-    return any(os.path.splitext(entry.name)[1].lower() in IMAGE_SUFFIXES
-               for entry in os.scandir(path) if entry.is_file())
-
-
 def _load_folder(load_image_folder, folder, *, limit, size):
     """Every image of a class-per-subfolder folder, or enough of each class for ``limit``."""
+    from ..datasets._locate import subfolders
+
     if limit is not None:
         # Reading every file only to keep a few would be slow on a large dataset.
         # A share per class keeps the pick balanced (the files are sorted by class).
-        per_class = math.ceil(limit / max(len(_subfolders(folder)), 1))
+        per_class = math.ceil(limit / max(len(subfolders(folder)), 1))
         images = load_image_folder(folder, size=size, max_per_class=per_class).images
         if len(images) >= limit:
             return images

@@ -1,4 +1,4 @@
-"""``skcolor serve``: colorize photos in a local web page (:mod:`skcolor.cli._webapp`).
+"""``skcolor serve``: colorize photos in a local web page (:mod:`skcolor.serve`).
 
 This module parses, loads the model, and runs the server with uvicorn; the page and
 its API are the app's.
@@ -79,7 +79,7 @@ def run(args):
     uvicorn = _server_module()
     listener = _listen(args.host, args.port)  # before loading: a busy port fails at once
     colorizer = load_colorizer(args.model, pretrained="photos-hints")
-    from ._webapp import Colorizing, PhotoStore, create_app
+    from ..serve import Colorizing, PhotoStore, create_app
 
     colorizing = Colorizing(colorizer, max_pixels=args.max_pixels,
                             max_upload_bytes=args.max_upload_mb * 1_000_000,

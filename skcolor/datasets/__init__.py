@@ -3,9 +3,10 @@
 Never imports Keras at module import time: only ``load_cifar10()`` without a path
 does, to download the dataset.
 
-The package holds this public module and two private ones: ``_cifar_batches``
-(the official CIFAR-10 batch files and archive) and ``_photo_crops``
-(:func:`sample_photo_crops`' random crops of large photos).
+The package holds this public module and three private ones: ``_cifar_batches``
+(the official CIFAR-10 batch files and archive), ``_photo_crops``
+(:func:`sample_photo_crops`' random crops of large photos) and ``_locate``
+(which kind of data set a path holds, for the command line's ``--data``).
 """
 
 import os
@@ -22,6 +23,8 @@ from ._cifar_batches import BATCHES as _BATCHES
 from ._cifar_batches import read_batch_archive as _read_batch_archive
 from ._cifar_batches import read_batch_folder as _read_batch_folder
 from ._cifar_batches import split_batches as _split_batches
+from ._locate import BATCH_FOLDER as _BATCH_FOLDER
+from ._locate import subfolders as _subfolders
 from .._params import Interval, IntTuple, Options, Param, validate_params
 from ._photo_crops import sample_photo_crops
 from ..io import IMAGE_SUFFIXES, read_image
@@ -40,12 +43,10 @@ _FILES_PER_TASK = 256
 # a third of the time a small JPEG takes: past a few threads they only contend.
 _N_THREADS = min(8, os.cpu_count() or 1)
 
-_BATCH_FOLDER = "cifar-10-batches-py"
-
 
 @validate_params({
-    "size": Param([IntTuple(low=1, length=2), Options(None)], ""),
-    "max_per_class": Param([Interval(int, 1, None), Options(None)], ""),
+    "size": Param([IntTuple(low=1, length=2), Options(None)]),
+    "max_per_class": Param([Interval(int, 1, None), Options(None)]),
 })
 def load_image_folder(path, *, size=None, max_per_class=None):
     """Load a folder of images sorted into one subfolder per class.
@@ -87,6 +88,10 @@ def load_image_folder(path, *, size=None, max_per_class=None):
         If ``path`` is not a folder or holds no images, if a file cannot be read
         as an image, or if the images differ in size and ``size`` is None (the
         message lists some of the sizes found and the files that have them).
+        Also if ``size`` is not two positive ints or ``max_per_class`` is below 1.
+    TypeError
+        If ``size`` is not a tuple, list or None, or ``max_per_class`` not an int
+        or None.
 
     Notes
     -----
@@ -212,10 +217,7 @@ def _list_image_folder(root, max_per_class):
             f"{os.fspath(root)!r} is not a folder; expected a folder with one subfolder of "
             "images per class."
         )
-    target_names = sorted(
-        entry.name for entry in os.scandir(root)
-        if entry.is_dir() and not entry.name.startswith(".")
-    )
+    target_names = sorted(_subfolders(root))
     filenames, counts = [], []
     for name in target_names:
         # os.scandir knows file types from the directory listing: no stat per file.

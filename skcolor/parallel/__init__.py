@@ -8,9 +8,9 @@ TensorFlow's threads to its worker's share (see ``docs/scaling_out.md``).
 Importing this module does not import Dask; the functions that need it do, and
 say how to install it if it is missing (``pip install "skcolor[dask]"``).
 
-The package holds this public module and the batch path it shares with
-``skcolor colorize``: ``_inputs`` (finding the input files and their outputs)
-and ``_batch`` (``BatchRun``: colorizing them, recording what became of each).
+Only the Dask glue lives here: planning, reading, colorizing and writing the
+files, and recording what became of each, are :mod:`skcolor.batch`'s, the same
+code that ``skcolor colorize`` runs without a cluster.
 """
 
 import functools
@@ -20,11 +20,10 @@ import pickle
 import threading
 from pathlib import Path
 
-from ._batch import BatchRun, load_colorizer, plan_jobs, split_clips, with_predict_params
-from ._inputs import Job
 from .._colorizer._model_file import check_model_file
 from .._params import Interval, Options, Param, validate_params
 from .._runtime import THREADS_VARIABLE, limit_tensorflow_threads
+from ..batch import BatchRun, Job, load_colorizer, plan_jobs, split_clips, with_predict_params
 
 # colorize_jobs_on_cluster is what ``skcolor colorize --scheduler`` uses too.
 __all__ = ["colorize_files", "THREADS_VARIABLE"]
@@ -45,11 +44,11 @@ def distributed_module():
 
 
 @validate_params({
-    "overwrite": Param([Options(False, True)], ""),
-    "batch_size": Param([Interval(int, 1, None)], ""),
-    "working_size": Param([Interval(int, 8, None), Options(None)], ""),
-    "vividness": Param([Interval(float, 0, 1), Options(None)], ""),
-    "files_per_task": Param([Interval(int, 1, None)], ""),
+    "overwrite": Param([Options(False, True)]),
+    "batch_size": Param([Interval(int, 1, None)]),
+    "working_size": Param([Interval(int, 8, None), Options(None)]),
+    "vividness": Param([Interval(float, 0, 1), Options(None)]),
+    "files_per_task": Param([Interval(int, 1, None)]),
 })
 def colorize_files(paths, out_dir, client=None, *, model=None, overwrite=False, batch_size=8,
                    working_size=None, vividness=None, files_per_task=_DEFAULT_FILES_PER_TASK):
@@ -156,7 +155,7 @@ def colorize_jobs_on_cluster(client, jobs, run, *, model, predict_params,
     """Colorize ``jobs`` on ``client``'s workers as ``run`` says; record the results in it.
 
     What ``skcolor colorize --scheduler`` and :func:`colorize_files` share. The
-    workers run a :class:`~skcolor.parallel._batch.BatchRun`, the local code, with
+    workers run a :class:`~skcolor.batch.BatchRun`, the local code, with
     ``run``'s batch size, ``overwrite`` and clip options on their shares, loading
     ``model`` with ``predict_params`` themselves (``run.load`` is not used); here
     their outcomes are merged into ``run.outcome``, and failures reported through

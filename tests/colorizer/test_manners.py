@@ -161,11 +161,11 @@ def test_callbacks_are_copied_for_each_fit(tiles):
 def test_the_library_batch_path_raises_library_errors_and_never_imports_the_cli(tmp_path):
     import subprocess
 
-    code = ("import sys, skcolor, skcolor.parallel, skcolor.parallel._batch, skcolor.plotting\n"
+    code = ("import sys, skcolor, skcolor.parallel, skcolor.batch, skcolor.serve, skcolor.plotting\n"
             "assert not [m for m in sys.modules if m.startswith('skcolor.cli')]\n"
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
-    from skcolor.parallel._batch import load_colorizer
+    from skcolor.batch import load_colorizer
 
     with pytest.raises(FileNotFoundError, match="no such model file"):
         load_colorizer(tmp_path / "missing.keras")

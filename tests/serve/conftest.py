@@ -23,7 +23,7 @@ class RunningServer:
 
     def __init__(self, colorizing):
         from skcolor.cli._serve import _listen, page_url
-        from skcolor.cli._webapp import create_app
+        from skcolor.serve import create_app
 
         self.colorizing = colorizing
         listener = _listen("127.0.0.1", 0)
@@ -68,7 +68,7 @@ class RunningServer:
 def _start_server(colorizer=None, **limits):
     """A RunningServer around ``colorizer`` (default: the shipped photos-hints model)."""
     from skcolor import load_pretrained
-    from skcolor.cli._webapp import Colorizing, PhotoStore
+    from skcolor.serve import Colorizing, PhotoStore
 
     colorizing = Colorizing(
         load_pretrained("photos-hints") if colorizer is None else colorizer,

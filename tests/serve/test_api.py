@@ -23,7 +23,7 @@ def photo_bytes(photos_dir):
 
 def expected_colorization(server, data, **predict_params):
     """What the library gives for ``data``: the page must show exactly this."""
-    from skcolor.parallel._batch import with_predict_params
+    from skcolor.batch import with_predict_params
 
     gray = rgb_to_gray(decode_image(data)[np.newaxis])
     hints = predict_params.pop("hints", None)

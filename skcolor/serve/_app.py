@@ -203,7 +203,7 @@ class Colorizing:
         """The colorized photo as PNG bytes, and the seconds inference took."""
         from ..hints import from_points
         from ..io import encode_image
-        from ..parallel._batch import with_predict_params
+        from ..batch import with_predict_params
 
         gray, _ = self.photo(photo_id)
         vividness, points = parse_colorize_request(body)

@@ -1,6 +1,6 @@
 """Turn inputs (files, folders, glob patterns) into input → output pairs (jobs).
 
-Plain file-system work, no images read: ``skcolor.parallel._batch`` plans its jobs with it."""
+Plain file-system work, no images read: ``skcolor.batch._run`` plans its jobs with it."""
 
 import glob
 import os

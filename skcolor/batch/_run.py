@@ -75,7 +75,7 @@ def plan_jobs(inputs, outdir, *, overwrite):
     Returns
     -------
     found : FoundInputs
-        What :func:`skcolor.parallel._inputs.find_jobs` found.
+        What :func:`skcolor.batch.find_jobs` found.
     todo : list of Job
         The jobs to colorize.
     outcome : Outcome
