@@ -24,9 +24,10 @@ from .._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, see
 from .._validation import check_consistent_length, check_image, check_images
 from ..architectures import ARCHITECTURES
 from ..color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
-from ..hints import check_hints, network_hint_channels, simulate_hints
+from ..hints import simulate_hints
 from ..metrics import psnr
-from ._inference import InferenceSettings, color_network, colorize
+from ._hint_inputs import check_hints, network_hint_channels
+from ._inference import InferenceSettings, color_network, colorize, network_size_multiple
 from ._model_file import (fit_token_of, load_keras_model, read_model_record, saved_params,
                           write_model_file)
 from ._param_table import PARAM_TABLE, check_colorizer_params, check_predict_params
@@ -357,25 +358,62 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         check_colorizer_params(self)
         gray, rgb = self._check_training_data(X, y)
         warm = self._check_warm_start(gray.shape[1:3])
-        self._check_checkpoint_path(warm)
+        self._check_checkpoint_path()
         limit_tensorflow_threads()  # before TensorFlow's first operation fixes its pools
         seed = fit_seed(self.random_state)
         with seeded_globals(seed):
-            inputs, targets = self._training_arrays(gray, rgb, warm=warm, seed=seed)
+            inputs, targets = self._training_arrays(gray, rgb, seed=seed)
             if not warm:
                 spec = ARCHITECTURES[self.architecture]
                 size = (None, None) if spec.fully_convolutional else gray.shape[1:3]
-                self.input_shape_ = (*size, inputs.shape[-1])
-                with layer_seeds_from(seed):  # not from Python's random, shared with other threads
-                    self.model_ = self._build_model(self.input_shape_)
-                self.history_ = {}
-            if not (warm and self._optimizer_carries_on()):
-                self._compile()
-            self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
+                quantizer = (ChromaQuantizer(rebalance=self.rebalance).fit(targets)
+                             if self.loss == CLASSIFICATION_LOSS else None)
+                self._initialize((*size, inputs.shape[-1]), quantizer, seed=seed)
+            else:
+                if getattr(self, "_fit_token_", None) is None:  # a file saved before tokens
+                    self._fit_token_ = uuid.uuid4().hex
+                if not self._optimizer_carries_on():
+                    self._compile()
+                self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
             network = self._training_network()
             targets, weights = self._training_targets(targets, half=network is not self.model_)
             self._train(network, inputs, targets, weights, seed, fresh=not warm)
         return self
+
+    def _initialize(self, input_shape, chroma_quantizer, *, seed=None, network=None,
+                    history=None):
+        """Set the whole fitted state a fit starts from, at once.
+
+        ``fit`` calls it for a fresh fit. It is also the one hook for starting
+        from a given network: a recipe that grows a fitted network (wider layers,
+        a hint input) or resumes a checkpoint calls it on an unfitted estimator
+        with the network (or builds it here, from ``chroma_quantizer``, and sets
+        its weights), then fits with ``warm_start=True``.
+
+        Parameters
+        ----------
+        input_shape : tuple
+            ``(height, width, channels)`` of the network's inputs; height and width
+            are None for a fully convolutional network.
+        chroma_quantizer : ChromaQuantizer or None
+            The chroma classes, for ``loss="rebalanced_crossentropy"``.
+        seed : int or None, default=None
+            Seeds the new network's initial weights.
+        network : keras.Model or None, default=None
+            The network to start from; None builds one with :meth:`_build_model`.
+        history : dict or None, default=None
+            The training history it continues; None starts an empty one.
+        """
+        self.input_shape_ = tuple(input_shape)
+        self.chroma_quantizer_ = chroma_quantizer
+        if network is None:
+            with layer_seeds_from(seed):  # not from Python's random, shared with other threads
+                network = self._build_model(self.input_shape_)
+        self.model_ = network
+        self.history_ = {} if history is None else dict(history)
+        self._fit_token_ = uuid.uuid4().hex
+        self._compile()
+        self._fitted_params_ = {**self._network_params(), **self._optimizer_params()}
 
     def _build_model(self, input_shape):
         """Build the (uncompiled) Keras model; override to plug in another network."""
@@ -397,6 +435,25 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
     def _size_multiple(self):
         """What the height and width of the network's inputs must be multiples of."""
         return ARCHITECTURES[self.architecture].size_multiple(self._filters())
+
+    def _inference_settings(self, working_size=None):
+        """How the fitted network colorizes: what ``predict`` and the video path run.
+
+        ``working_size`` replaces the estimator's own for one call (the video path
+        takes it as an argument).
+        """
+        height = self.input_shape_[0]
+        multiple = self._size_multiple()
+        if height is None:
+            multiple = network_size_multiple(self.model_, default=multiple)
+        return InferenceSettings(
+            color_space=self.color_space,
+            fixed_size=None if height is None else tuple(self.input_shape_[:2]),
+            working_size=self.working_size if working_size is None else working_size,
+            size_multiple=multiple,
+            quantizer=self.chroma_quantizer_, temperature=self.temperature,
+            vividness=self.vividness, hints=self.hints,
+            neutral_threshold=self.neutral_threshold)
 
     def _check_training_data(self, X, y):
         if y is None:
@@ -445,7 +502,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             )
         return True
 
-    def _check_checkpoint_path(self, warm):
+    def _check_checkpoint_path(self):
         """Refuse, before training, a checkpoint that cannot be written or is another fit's."""
         if self.checkpoint_path is None:
             return
@@ -463,16 +520,11 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
                 "a search's candidates, share it: leave it None there), remove the file, or "
                 "resume it with AutoencoderColorizer.load(path).set_params(warm_start=True)."
             )
-        if not (warm and own):
-            self._fit_token_ = uuid.uuid4().hex
 
-    def _training_arrays(self, gray, rgb, *, warm=False, seed=0):
+    def _training_arrays(self, gray, rgb, *, seed=0):
         """Network inputs and the color space's channels of the targets.
 
-        A warm start keeps the fitted chroma classes: they are the network's outputs;
-        a fresh fit learns them here, before the network is built with one output
-        per class. A hint-aware network's inputs carry hints simulated from ``rgb``
-        (seeded).
+        A hint-aware network's inputs carry hints simulated from ``rgb`` (seeded).
         """
         space = COLOR_SPACES[self.color_space]
         inputs, targets = as_float32(gray), space.encode(rgb)
@@ -480,10 +532,6 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             hints = simulate_hints(rgb, random_state=seed)
             channels = [network_hint_channels(hint, gray.shape[1:3], space) for hint in hints]
             inputs = np.concatenate([inputs, np.stack(channels)], axis=-1)
-        if not warm:
-            self.chroma_quantizer_ = None
-            if self.loss == CLASSIFICATION_LOSS:
-                self.chroma_quantizer_ = ChromaQuantizer(rebalance=self.rebalance).fit(targets)
         return inputs, targets
 
     def _training_targets(self, targets, *, half):
@@ -688,10 +736,21 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         rgb : ndarray of shape (n, H, W, 3), or list of (H, W, 3) arrays
             uint8 for integer input, float32 in [0, 1] for float input; a list for
             a list.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If ``X`` is not gray images (each message names the defect and the
+            expected form), or ``hints`` are given to a model fitted without them
+            or do not match the images.
+        TypeError
+            If ``X`` or ``hints`` is not an array or a list of arrays.
         """
         check_is_fitted(self)
         check_predict_params(self)
-        settings = InferenceSettings.of(self)
+        settings = self._inference_settings()
         if hints is not None and not self.hints:
             raise ValueError(
                 "hints were given, but this colorizer was fitted without them (hints=False). "
@@ -726,6 +785,12 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         -------
         score : float
             Higher is better; identical images count as 100 dB.
+
+        Raises
+        ------
+        ValueError
+            If ``sample_weight`` is given, or ``X`` or ``y`` is not images of the
+            expected form (see :meth:`predict`).
         """
         if sample_weight is not None:
             raise ValueError("AutoencoderColorizer.score does not support sample_weight.")
@@ -779,6 +844,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         include_optimizer : bool, default=True
             Whether to keep the optimizer's state (twice the weights' size for
             Adam); without it, ``warm_start`` continues with a fresh optimizer.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If ``path`` does not end in ``.keras``.
         """
         check_is_fitted(self)
         params = {**self.get_params(), **_NOT_SAVED}
@@ -812,6 +884,13 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
         -------
         estimator : AutoencoderColorizer
             Fitted, with the parameters it was saved with.
+
+        Raises
+        ------
+        FileNotFoundError
+            If there is no file at ``path``.
+        ValueError
+            If the file is refused, for one of the reasons above.
         """
         record = read_model_record(path, cls._get_param_names(), _RECORD_FIELDS)
         # Files saved before ``vividness`` existed decoded the rebalanced distribution,

@@ -18,12 +18,13 @@ The flicker metrics are in :mod:`skcolor.metrics`.
 """
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from .._colorizer._estimator import AutoencoderColorizer
 from .._colorizer._inference import (
     InferenceSettings,
     predict_color,
@@ -31,7 +32,7 @@ from .._colorizer._inference import (
     working_size_for,
 )
 from .._image import as_float32, resize_batch
-from .._params import Interval, Options, Param, check_values, validate_params
+from .._params import Interval, Options, Param, validate_params
 from ..color import COLOR_SPACES
 from ._stabilize import STABILIZER_PARAMS, ChromaStabilizer, flow_luma
 from ._io import (
@@ -65,12 +66,14 @@ DEFAULT_STRENGTH = 0.9
 _BATCH_PIXELS = 8_300_000
 # Working size for colorizers that do not declare one.
 _FALLBACK_WORKING_SIZE = 256
-#: How a clip is colorized: checked once, at the public function's call.
+#: How a clip is colorized and written: checked once, when a public function
+#: (:func:`colorize_video`, :func:`colorize_clip`) is called.
 _CLIP_OPTIONS = {
     **STABILIZER_PARAMS,
-    "working_size": Param([Interval(int, 8, None), Options(None)], ""),
-    "batch_size": Param([Interval(int, 1, None)], ""),
-    "crf": Param([Interval(int, 0, 51)], ""),
+    "working_size": Param([Interval(int, 8, None), Options(None)]),
+    "batch_size": Param([Interval(int, 1, None)]),
+    "crf": Param([Interval(int, 0, 51)]),
+    "overwrite": Param([Options(False, True)]),
 }
 
 
@@ -111,7 +114,7 @@ class VideoResult:
     cuts: list = field(default_factory=list)
 
 
-@validate_params({**_CLIP_OPTIONS, "overwrite": Param([Options(False, True)], "")})
+@validate_params(_CLIP_OPTIONS)
 def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motion="dis",
                    working_size=None, batch_size=16, crf=DEFAULT_CRF, overwrite=False,
                    progress=None):
@@ -207,6 +210,7 @@ def colorize_video(src, dst, colorizer=None, *, strength=DEFAULT_STRENGTH, motio
                           progress=progress)
 
 
+@validate_params(_CLIP_OPTIONS)
 def colorize_clip(source, target, load, *, overwrite=False, progress=None, **options):
     """Colorize one clip for a batch of files: check it first, load the model only then.
 
@@ -221,11 +225,13 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
     load : callable
         Returns the colorizer.
     overwrite : bool, default=False
+        Replace ``target`` if it exists.
     progress : callable, default=None
         As in :func:`colorize_video`.
     **options
         ``strength``, ``motion``, ``working_size``, ``batch_size``, ``crf`` of
-        :func:`colorize_video`.
+        :func:`colorize_video`, checked as it checks them; those left out take
+        its defaults.
 
     Returns
     -------
@@ -234,7 +240,10 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
     Raises
     ------
     ValueError, OSError
-        With a message naming the clip; nothing is written.
+        With a message naming the clip; nothing is written. A ValueError also
+        names an option of the wrong value.
+    TypeError
+        If an option has a wrong type, or is not one of ``**options``.
     FileExistsError
         If ``target`` exists and ``overwrite`` is false.
 
@@ -248,7 +257,6 @@ def colorize_clip(source, target, load, *, overwrite=False, progress=None, **opt
     ...     colorize_clip(clip, Path(folder) / "out.mp4", skcolor.load_pretrained).frames
     12
     """
-    check_values("colorize_clip()", {**vars(_ClipOptions()), **options}, _CLIP_OPTIONS)
     return _colorize_clip(source, target, load, _ClipOptions(**options), overwrite=overwrite,
                           progress=progress)
 
@@ -299,10 +307,8 @@ class _FrameColorizer:
     @classmethod
     def of(cls, colorizer, working_size):
         """The network of a fitted AutoencoderColorizer, or any colorizer's ``predict``."""
-        if hasattr(colorizer, "model_") and hasattr(colorizer, "_size_multiple"):
-            settings = InferenceSettings.of(colorizer)
-            if working_size is not None:
-                settings = replace(settings, working_size=working_size)
+        if isinstance(colorizer, AutoencoderColorizer):
+            settings = colorizer._inference_settings(working_size)
             model = colorizer.model_
             return cls(lambda gray: predict_color(model, gray, settings), settings)
         get_params = getattr(colorizer, "get_params", None)

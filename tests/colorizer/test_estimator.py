@@ -26,8 +26,7 @@ def small_fitted(cifar_train):
 def test_seed_rgb_builds_the_report_model(cifar_train):
     """The defaults of architecture="seed" are the report's model, built as fit builds it."""
     report = AutoencoderColorizer(architecture="seed", color_space="rgb")
-    report._training_arrays(rgb_to_gray(cifar_train[:2]), cifar_train[:2])
-    report.model_ = report._build_model((32, 32, 1))
+    report._initialize((32, 32, 1), None, seed=0)
     assert report.encoder_.count_params() == 1_418_496
     assert report.decoder_.count_params() == 2_013_315
     assert report.model_.count_params() == 3_431_811

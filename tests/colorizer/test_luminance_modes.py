@@ -69,14 +69,14 @@ def test_any_size_in_same_size_out(chroma_model, data_dir, size):
 
 
 def test_working_size_bounds_what_the_network_sees(chroma_model, data_dir):
-    from skcolor._colorizer._inference import InferenceSettings, working_size_for
+    from skcolor._colorizer._inference import working_size_for
     from skcolor.io import read_image
 
     photo = read_image(data_dir / "photos" / "sunhays80_img_027_SRF_8_HR.jpg", mode="gray")[np.newaxis]
-    assert working_size_for(512, 512, InferenceSettings.of(chroma_model)) == (64, 64)
+    assert working_size_for(512, 512, chroma_model._inference_settings()) == (64, 64)
     working_size = chroma_model.working_size  # the fixture is shared: put it back
     try:
-        small = working_size_for(512, 384, InferenceSettings.of(chroma_model.set_params(working_size=32)))
+        small = working_size_for(512, 384, chroma_model.set_params(working_size=32)._inference_settings())
     finally:
         chroma_model.set_params(working_size=working_size)
     assert small == (32, 24)
@@ -168,7 +168,6 @@ def test_calibration_divides_the_class_weights_out():
 
 def test_vividness_moves_between_the_calibrated_mean_and_the_annealed_rebalanced_mode(
         classes_model, cifar_test_gray):
-    from skcolor._colorizer._inference import InferenceSettings
 
     params = classes_model.get_params()  # the fixture is shared: put them back
     quantizer = classes_model.chroma_quantizer_
@@ -177,7 +176,7 @@ def test_vividness_moves_between_the_calibrated_mean_and_the_annealed_rebalanced
         for vividness, temperature, calibration in ((1.0, 0.38, 0.0), (0.0, 1.0, 1.0),
                                                     (0.5, 0.38 ** 0.5, 0.5)):
             model = classes_model.set_params(vividness=vividness, temperature=0.38)
-            assert InferenceSettings.of(model).decoding() == pytest.approx((temperature, calibration))
+            assert model._inference_settings().decoding() == pytest.approx((temperature, calibration))
             chroma = quantizer.decode(network_out, temperature, calibration=calibration)
             expected = ycbcr_to_rgb(cifar_test_gray[:8] / np.float32(255), chroma)
             np.testing.assert_allclose(model.predict(cifar_test_gray[:8] / np.float32(255)),
