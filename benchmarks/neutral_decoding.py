@@ -9,7 +9,7 @@ first, and where it reaches the threshold the pixel is left neutral, its chroma
 fading out over the 0.15 below it; elsewhere the usual decoding stands.
 
 The rule, written before it ran: adopt it only if, at the vividness that
-``train_photos.choose`` picks, its photos-val score beats the plain decoding's by
+``photos.choose`` picks, its photos-val score beats the plain decoding's by
 at least 0.15 dB and it lowers the USC-SIPI dataset gain by at most 0.1 dB.
 
     python benchmarks/neutral_decoding.py --model runs/lite0.round3.keras
@@ -19,8 +19,7 @@ import argparse
 import json
 from pathlib import Path
 
-from photos import evaluate, load_set, summary_line
-from train_photos import choice_score, choose
+from photos import choice_score, choose, evaluate, load_set, summary_line
 
 from skcolor import AutoencoderColorizer
 

@@ -190,6 +190,59 @@ def _db(mse):
     return float(metrics._psnr_from_mse(mse))
 
 
+# -- judging a photo model by its photos-val figures ---------------------------
+
+#: The rule applied: the per-photo spread and the cast weigh as much as the dataset gain,
+#: and colorfulness is a floor.
+CHOICE_RULE = (
+    "on photos-val, among the (vividness, working_size) whose colorfulness is at least 0.4 x "
+    "the true photos', the highest dataset gain + 1 dB per 10 points of share of photos above "
+    "their gray copy - 0.1 dB per unit of cast")
+COLORFULNESS_FLOOR = 0.4
+
+
+def targets_met(result):
+    """How many of the five photos-val targets of the first photo model a result meets:
+    dataset gain >= +1.8 dB, >= 80 % of photos above gray, worst photo >= -4 dB, cast <= 6
+    with mean Cb and Cr within +-2, colorfulness >= 0.55 x the true photos'."""
+    return sum([
+        result["dataset_gain"] >= 1.8,
+        result["photos_above_gray"] >= 0.8 * result["n_photos"],
+        result["worst_gain"] >= -4.0,
+        result["cast"] <= 6 and abs(result["cast_cb"]) <= 2 and abs(result["cast_cr"]) <= 2,
+        result["colorfulness"] >= 0.55 * result["true_colorfulness"],
+    ])
+
+
+def choice_score(result):
+    """CHOICE_RULE's score of a photos-val result, in dB."""
+    share = result["photos_above_gray"] / result["n_photos"]
+    return result["dataset_gain"] + 10 * share - 0.1 * result["cast"]
+
+
+def choose(sweep):
+    """The sweep entry that CHOICE_RULE picks (the highest score if none clears the floor)."""
+    colorful = [entry for entry in sweep
+                if entry["colorfulness"] >= COLORFULNESS_FLOOR * entry["true_colorfulness"]]
+    return max(colorful or sweep, key=choice_score)
+
+
+def sweep_settings(model, val, *, vividness_values, working_sizes):
+    """photos-val figures of ``model`` at every (vividness, working_size) of the sweep."""
+    sweep = []
+    for working_size in working_sizes:
+        for vividness in vividness_values:
+            model.set_params(vividness=vividness, working_size=working_size)
+            result = evaluate(model, val)
+            result.pop("per_photo")
+            sweep.append({"vividness": vividness, "working_size": working_size,
+                          "targets_met": targets_met(result), **result})
+            print(f"vividness={vividness} working_size={working_size}: "
+                  + summary_line("photos-val", result), flush=True)
+    return sweep
+
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append",

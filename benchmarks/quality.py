@@ -2,16 +2,16 @@
 
 What it measures
 ----------------
-Every figure comes from :mod:`skcolor.metrics` (DESIGN §6).
+Every figure comes from :mod:`skcolor.metrics`, whose docstrings define them.
 
 1. **CIFAR-10 test split** (``--n-test``, default all 10,000): one row for the gray
    input copied to R, G, B (the floor to beat), one per model in ``--runs`` (a
-   ``.keras`` file written by ``train_default.py``; classification models, trained
+   ``.keras`` file written by ``references/cifar10/train.py``; classification models, trained
    with ``loss="rebalanced_crossentropy"``, get one row per annealing temperature in
    1.0 and 0.38: the PSNR-colorfulness trade-off), one for the shipped default
    (``skcolor.load_pretrained()``) and the colorfulness of the true images. Columns:
-   dataset PSNR, mean PSNR, SSIM (over 2,000 test images drawn with a fixed seed;
-   DESIGN §7 uses 2,000 too), colorfulness, luminance kept (``metrics.luminance_psnr``) and
+   dataset PSNR, mean PSNR, SSIM (over 2,000 test images drawn with a fixed seed),
+   colorfulness, luminance kept (``metrics.luminance_psnr``) and
    inference images/s: one ``predict`` of all the test images, best of 2 timed calls
    after an untimed warm-up call on the same images. A classification model's
    rows share one timing: the warm-up runs at the first temperature and the two

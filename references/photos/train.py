@@ -40,12 +40,12 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "references")]
 
-from photos import DATA, PEOPLE_CLIPS, evaluate, load_set, summary_line  # noqa: E402
-from train_photos import (average_weights, choice_score, choose,  # noqa: E402
-                          parse_learning_rates, sweep_settings)
-from train_photos import load_scenes as load_small_scenes  # noqa: E402
+from photos import (DATA, PEOPLE_CLIPS, choice_score, choose, evaluate,  # noqa: E402
+                    load_set, summary_line, sweep_settings)
+from training_utils import average_weights, parse_learning_rates  # noqa: E402
+from training_utils import load_scenes as load_small_scenes  # noqa: E402
 
 from skcolor import AutoencoderColorizer  # noqa: E402
 from skcolor.color import ChromaQuantizer  # noqa: E402
@@ -140,7 +140,7 @@ WORKING_SIZES = (128, 160, 192, 224)
 SETTINGS_RULE = (
     "on photos-val, among the (vividness, working_size) whose colorfulness is at least 0.4 x "
     "the true photos', the highest dataset gain + 1 dB per 10 points of share of photos "
-    "above their gray copy - 0.1 dB per unit of cast (benchmarks/train_photos.py's "
+    "above their gray copy - 0.1 dB per unit of cast (references/photos/train_unet_global.py's "
     "choice_score)")
 
 

@@ -14,12 +14,12 @@ budget=${BUDGET:-400}
 mkdir -p /tmp/runs
 run() {  # name, extra flags; falls back to the torch backend if JAX fails at once
     start=$SECONDS
-    timeout "$budget" python3 benchmarks/train_default.py --config "$1" --data /tmp/data/train \
+    timeout "$budget" python3 references/cifar10/train.py --config "$1" --data /tmp/data/train \
         --out /tmp/runs "${@:2}" > "/tmp/runs/$1.log" 2>&1
     status=$?
     if [ "$status" -ne 0 ] && [ $((SECONDS - start)) -lt 90 ]; then
         echo "$1 failed on jax ($status); retrying on torch"
-        KERAS_BACKEND=torch timeout $((budget - SECONDS + start)) python3 benchmarks/train_default.py \
+        KERAS_BACKEND=torch timeout $((budget - SECONDS + start)) python3 references/cifar10/train.py \
             --config "$1" --data /tmp/data/train --out /tmp/runs "${@:2}" >> "/tmp/runs/$1.log" 2>&1
         status=$?
     fi

@@ -13,8 +13,8 @@ network learns to carry it across a region far sooner than on crops alone
 
 The shipped model's run: four rounds on crops alone, then five with scenes::
 
-    cd benchmarks && python train_hints.py --out runs/hints.keras --learning-rates 3e-4,2e-4,1e-4,5e-5
-    python train_hints.py --out runs/hints.keras --scenes cifar10,tinyimagenet32 \
+    python references/photos-hints/train.py --out runs/hints.keras --learning-rates 3e-4,2e-4,1e-4,5e-5
+    python references/photos-hints/train.py --out runs/hints.keras --scenes cifar10,tinyimagenet32 \
         --learning-rates 3e-4,2e-4,1e-4,5e-5,3e-4,2e-4,2e-4,1e-4,5e-5 --install
 
 Resumable: rerun the same command; the checkpoint is saved without optimizer
@@ -23,17 +23,21 @@ after every round. Data from ``$SKCOLOR_DATA`` or ``../shared/data``.
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from hints import hint_curve
-from photos import DATA, load_set
-from train_photos import load_scenes, with_policy
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "references")]
 
-from skcolor import AutoencoderColorizer, load_pretrained
-from skcolor.datasets import sample_photo_crops
+from hints import hint_curve  # noqa: E402
+from photos import DATA, load_set  # noqa: E402
+from training_utils import load_scenes, with_policy  # noqa: E402
+
+from skcolor import AutoencoderColorizer, load_pretrained  # noqa: E402
+from skcolor.datasets import sample_photo_crops  # noqa: E402
 
 
 def hint_aware(photo):
@@ -44,10 +48,9 @@ def hint_aware(photo):
     unchanged until training moves them.
     """
     model = AutoencoderColorizer(**{**photo.get_params(), "hints": True})
-    model.chroma_quantizer_ = photo.chroma_quantizer_
-    model.input_shape_ = (*photo.input_shape_[:2], 4)
-    network = model._build_model(model.input_shape_)
-    for layer in network.layers:
+    model._initialize((*photo.input_shape_[:2], 4), photo.chroma_quantizer_,
+                      history=photo.history_)
+    for layer in model.model_.layers:
         weights = layer.get_weights()
         if not weights:
             continue
@@ -57,9 +60,6 @@ def hint_aware(photo):
             widened[:, :, :old[0].shape[2], :] = old[0]
             old = [widened, *old[1:]]
         layer.set_weights(old)
-    model.model_ = network
-    model.history_ = dict(photo.history_)
-    model._fitted_params_ = {**photo._fitted_params_, "hints": True}
     return model
 
 

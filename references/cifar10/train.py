@@ -14,8 +14,8 @@ colorful; if none qualifies, the one with the highest dataset PSNR.
 
 Run it from the repository root::
 
-    python benchmarks/train_default.py --config unet-ycbcr-classes --out runs/
-    python benchmarks/train_default.py --choose runs/ --install
+    python references/cifar10/train.py --config unet-ycbcr-classes --out runs/
+    python references/cifar10/train.py --choose runs/ --install
 
 ``--install`` copies the chosen model to ``skcolor/models/cifar10.keras`` with the
 chosen temperature and ``--working-size`` (64: best mean PSNR on scikit-image's
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "cifar10" / "train"
 
 #: Candidate configurations: name → AutoencoderColorizer parameters.
@@ -153,7 +153,7 @@ def choose(args):
         record = json.loads((Path(args.choose) / f"{config}.json").read_text())
         record["installed_params"] = model.get_params()  # training-time params stay in "params"
         PRETRAINED_MODELS["cifar10"].with_suffix(".json").write_text(json.dumps(record, indent=1, default=str))
-        print(f"installed as {PRETRAINED_MODELS["cifar10"]}")
+        print(f"installed as {PRETRAINED_MODELS['cifar10']}")
 
 
 def main():

@@ -7,10 +7,10 @@
 #      (is it compute?);
 #   B  the same network widened to 40-80-160-320 (13 MB as float32; the repository
 #      can take one more model file of about that size) so that it starts predicting
-#      exactly what A starts from (train_photos.widen_network), then the same rounds
+#      exactly what A starts from (train_unet_global.widen_network), then the same rounds
 #      on the same draws (is it width?).
 #
-# Both draw every round from the data packed by benchmarks/pack_photo_data.py:
+# Both draw every round from the data packed by references/photos/pack_photo_data.py:
 # 32×32 whole scenes (tinyimagenet32 and part of CIFAR-10) and fresh crops of every
 # photo of photos-train, photos-people and photos-streets. photos-val does not travel:
 # score what comes back here with `python benchmarks/photos.py --model FILE`.
@@ -22,20 +22,20 @@
 #   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 \
 #       --implementation cp --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
 #       --platform manylinux_2_17_x86_64 -d .whl keras==3.15.1 namex==0.1.0 optree==0.20.0
-#   (cd benchmarks && SKCOLOR_DATA=/work/shared/data python pack_photo_data.py \
-#       --out ../.gpudata --budget-mb 38)
+#   SKCOLOR_DATA=/work/shared/data python references/photos/pack_photo_data.py \
+#       --out .gpudata --budget-mb 38
 #
 # The working tree may travel with at most 64 MiB: the tracked files are about 31 MiB,
 # the wheels 3 and the data 38, so move aside, for the call only, the two model files
 # this run does not read: `mkdir -p /tmp/aside && mv skcolor/models/cifar10.keras
 # skcolor/models/photos-hints.keras /tmp/aside/`, and after it `git checkout -- skcolor/models`.
-# Then: run(command="bash benchmarks/train_photos_gpu.sh", carry=[".whl", ".gpudata"],
+# Then: run(command="bash references/photos/train_unet_global_gpu.sh", carry=[".whl", ".gpudata"],
 # timeout_s=560).
 #
 # Afterwards, here: score each returned checkpoint as benchmarks/runs/r3/RULE.txt does
 # (benchmarks/photos.py, photos-val and the people clips), by a rule written before; to
 # ship one, say B.round20.keras, copy B.json from logs.tar.gz to B.round20.json, keep its
-# rounds 0-20, and run `train_photos.py --out B.round20.keras --learning-rates "3e-5*21"
+# rounds 0-20, and run `train_unet_global.py --out B.round20.keras --learning-rates "3e-5*21"
 # --install`: with as many rates as rounds done it trains none, sweeps the predict-time
 # settings on photos-val and installs.
 set -u
@@ -46,7 +46,7 @@ export PYTHONUNBUFFERED=1 XLA_PYTHON_CLIENT_PREALLOCATE=false SKCOLOR_DATA=/tmp/
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT" /tmp/runs
 nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv 2>/dev/null
-python3 benchmarks/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache /tmp/cache || exit 1
+python3 references/photos/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache /tmp/cache || exit 1
 budget=${BUDGET:-400}
 common=(--scenes cifar10-32,tinyimagenet32 --scenes-per-round "${SCENES:-30000}" --cache /tmp/cache
         --photo-folders "${PHOTOS:-photos-train:3,photos-people:1,photos-streets:2}"
@@ -54,13 +54,13 @@ common=(--scenes cifar10-32,tinyimagenet32 --scenes-per-round "${SCENES:-30000}"
         --batch-size "${BATCH:-128}" --validation none --keep-rounds --time-budget "$budget")
 train() {  # name, flags; retried on the torch backend if JAX fails within 90 s
     local start=$SECONDS
-    python3 benchmarks/train_photos.py --out "/tmp/runs/$1.keras" "${common[@]}" "${@:2}" \
+    python3 references/photos/train_unet_global.py --out "/tmp/runs/$1.keras" "${common[@]}" "${@:2}" \
         > "/tmp/runs/$1.log" 2>&1
     local status=$?
     if [ "$status" -ne 0 ] && [ $((SECONDS - start)) -lt 90 ] && [ "$KERAS_BACKEND" = jax ]; then
         echo "$1 failed on jax ($status); retrying on torch"
         rm -f /tmp/runs/$1.keras /tmp/runs/$1.json /tmp/runs/$1.round*.keras
-        KERAS_BACKEND=torch python3 benchmarks/train_photos.py --out "/tmp/runs/$1.keras" \
+        KERAS_BACKEND=torch python3 references/photos/train_unet_global.py --out "/tmp/runs/$1.keras" \
             "${common[@]}" "${@:2}" --time-budget $((budget - SECONDS + start)) \
             >> "/tmp/runs/$1.log" 2>&1
         status=$?

@@ -26,23 +26,30 @@ command; ``--keep-rounds`` also keeps every round's checkpoint) and scored on
 Reproduce the shipped photo model with the command in docs/model_card.md (the
 wall time and the machine are there too), then score it::
 
-    cd benchmarks && python train_photos.py --out runs/photos.keras ...
-    python photos.py --model runs/photos.keras
+    python references/photos/train_unet_global.py --out runs/photos.keras ...
+    python benchmarks/photos.py --model runs/photos.keras
 
 Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only).
 """
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from photos import DATA, evaluate, load_set, summary_line
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "references")]
 
-from skcolor import AutoencoderColorizer, load_pretrained
-from skcolor.datasets import sample_photo_crops
+from photos import (CHOICE_RULE, DATA, choose, evaluate, load_set,  # noqa: E402
+                    summary_line, sweep_settings)
+from training_utils import (average_weights, load_scenes, parse_learning_rates,  # noqa: E402
+                            round_path, with_policy)
+
+from skcolor import AutoencoderColorizer, load_pretrained  # noqa: E402
+from skcolor.datasets import sample_photo_crops  # noqa: E402
 
 
 #: Spread, in logit-chroma units, of the class distribution that starts a class head
@@ -153,28 +160,9 @@ def widened(model, filters):
     """``model`` (a fitted estimator) with its network widened to ``filters``."""
     network = model.model_
     model.set_params(filters=filters)
-    model.model_ = widen_network(model._build_model(model.input_shape_), network)
-    model._fitted_params_["filters"] = model._filters()
+    model._initialize(model.input_shape_, model.chroma_quantizer_, history=model.history_)
+    widen_network(model.model_, network)
     return model
-
-
-def load_scenes(names, cache):
-    """Whole small scenes (uint8, n×32×32×3) of the ``--scenes`` folders, cached as .npy."""
-    from skcolor.datasets import load_cifar10, load_image_folder
-
-    parts = []
-    for name in names:
-        path = cache / f"{name}.npy"
-        if not path.exists():
-            if name == "cifar10":
-                images = load_cifar10(DATA / "cifar10")[0][0]  # the training split only
-            else:
-                images = load_image_folder(DATA / name, size=(32, 32)).images
-            cache.mkdir(parents=True, exist_ok=True)
-            np.save(path, images)
-        parts.append(np.load(path))
-        print(f"scenes: {len(parts[-1])} from {name}", flush=True)
-    return np.concatenate(parts)
 
 
 def main(argv=None):
@@ -335,41 +323,6 @@ def main(argv=None):
         install(model, val, log)
 
 
-def parse_learning_rates(text):
-    """``--learning-rates``: comma-separated rates, ``RATE*N`` for N rounds at RATE.
-
-    >>> parse_learning_rates("3e-4*2,1e-4")
-    [0.0003, 0.0003, 0.0001]
-    """
-    rates = []
-    for entry in text.split(","):
-        rate, _, count = entry.partition("*")
-        rates += [float(rate)] * (int(count) if count else 1)
-    return rates
-
-
-def round_path(out, round_):
-    """Where ``--keep-rounds`` keeps round ``round_``'s checkpoint of ``out``."""
-    return out.with_name(f"{out.stem}.round{round_}.keras")
-
-
-def average_weights(model, paths):
-    """Give ``model`` the mean of the weights of the checkpoints at ``paths``.
-
-    The rounds of one run at low learning rates lie close together, and each
-    ends on its own draw of photo crops, so one round's figures swing with that
-    draw (photos-val: 121 to 127 photos above gray, cast 6.9 to 8.8 between
-    neighbouring rounds). Their mean (stochastic weight averaging, Izmailov et
-    al. 2018) keeps what the rounds share; batch normalisation's moving
-    statistics are averaged with the weights.
-    """
-    weights = [AutoencoderColorizer.load(path).model_.get_weights() for path in paths]
-    model.model_.set_weights([np.mean(layer, axis=0).astype(layer[0].dtype)
-                              for layer in zip(*weights)])
-    print(f"averaged the weights of {len(paths)} rounds", flush=True)
-    return model
-
-
 #: Settings tried after training (free: they act in predict only).
 VIVIDNESS = (0.0, 0.25, 0.5, 0.75, 1.0)
 WORKING_SIZES = (64, 96, 128)
@@ -382,69 +335,7 @@ FIRST_CHOICE_RULE = (
     "cast <= 6 with mean Cb and Cr within +-2; colorfulness >= 0.55 x the true photos'. "
     "Ties: the highest dataset gain + 1 dB per 10 points of share above gray - 0.1 dB per "
     "unit of cast.")
-#: The rule applied: the per-photo spread and the cast weigh as much as the dataset gain,
-#: and colorfulness is a floor.
-CHOICE_RULE = (
-    "on photos-val, among the (vividness, working_size) whose colorfulness is at least 0.4 x "
-    "the true photos', the highest dataset gain + 1 dB per 10 points of share of photos above "
-    "their gray copy - 0.1 dB per unit of cast")
-COLORFULNESS_FLOOR = 0.4
 
-
-def targets_met(result):
-    """How many of the issue's five photos-val targets a result meets."""
-    return sum([
-        result["dataset_gain"] >= 1.8,
-        result["photos_above_gray"] >= 0.8 * result["n_photos"],
-        result["worst_gain"] >= -4.0,
-        result["cast"] <= 6 and abs(result["cast_cb"]) <= 2 and abs(result["cast_cr"]) <= 2,
-        result["colorfulness"] >= 0.55 * result["true_colorfulness"],
-    ])
-
-
-def choice_score(result):
-    """CHOICE_RULE's score of a photos-val result, in dB."""
-    share = result["photos_above_gray"] / result["n_photos"]
-    return result["dataset_gain"] + 10 * share - 0.1 * result["cast"]
-
-
-def choose(sweep):
-    """The sweep entry that CHOICE_RULE picks (the highest score if none clears the floor)."""
-    colorful = [entry for entry in sweep
-                if entry["colorfulness"] >= COLORFULNESS_FLOOR * entry["true_colorfulness"]]
-    return max(colorful or sweep, key=choice_score)
-
-
-def sweep_settings(model, val, *, vividness_values=VIVIDNESS, working_sizes=WORKING_SIZES):
-    """photos-val figures of ``model`` at every (vividness, working_size) of the sweep."""
-    sweep = []
-    for working_size in working_sizes:
-        for vividness in vividness_values:
-            model.set_params(vividness=vividness, working_size=working_size)
-            result = evaluate(model, val)
-            result.pop("per_photo")
-            sweep.append({"vividness": vividness, "working_size": working_size,
-                          "targets_met": targets_met(result), **result})
-            print(f"vividness={vividness} working_size={working_size}: "
-                  + summary_line("photos-val", result), flush=True)
-    return sweep
-
-
-def with_policy(model, policy):
-    """Rebuild ``model``'s network under the Keras dtype ``policy``, with its weights.
-
-    A network keeps the policy it was built under in its file: one trained under
-    ``mixed_bfloat16`` would compute in bfloat16 wherever it is loaded (slower on
-    CPUs without bfloat16 units, and coarser), and a float32 file resumed for
-    training would train in float32. The weights are float32 under either policy.
-    """
-    import keras
-
-    keras.mixed_precision.set_global_policy(policy)
-    network = model._build_model(model.input_shape_)
-    network.set_weights(model.model_.get_weights())
-    model.model_ = network
-    return model
 
 
 def install(model, val, log):
@@ -455,7 +346,7 @@ def install(model, val, log):
     from skcolor._pretrained import PRETRAINED_MODELS
 
     with_policy(model, "float32")
-    sweep = sweep_settings(model, val)
+    sweep = sweep_settings(model, val, vividness_values=VIVIDNESS, working_sizes=WORKING_SIZES)
     chosen = choose(sweep)
     model.set_params(vividness=chosen["vividness"], working_size=chosen["working_size"],
                      checkpoint_path=None, warm_start=False, verbose=0)

@@ -2,7 +2,7 @@
 
 A lent machine reaches nothing outside it: the data goes with the working tree,
 which may be at most 64 MiB with everything in it (the repository's tracked files
-are about 31 MiB). This script re-encodes what ``train_photos.py`` reads as JPEG
+are about 31 MiB). This script re-encodes what ``train_unet_global.py`` reads as JPEG
 files, concatenated per folder into one uncompressed ``data.npz`` (JPEG is already
 compressed; one file per image would add a tar header per 600-byte scene), filled
 in this order until ``--budget-mb`` is reached:
@@ -13,30 +13,33 @@ in this order until ``--budget-mb`` is reached:
    matter most are whole scenes shrunk; the smallest crops lose detail;
 2. the 32×32 scenes of ``tinyimagenet32`` (200 ImageNet classes), in class order;
 3. CIFAR-10 training images drawn at random with a fixed seed, as the scenes
-   ``cifar10-32`` (``train_photos.py --scenes cifar10-32``).
+   ``cifar10-32`` (``train_unet_global.py --scenes cifar10-32``).
 
 JPEG with 4:2:0 chroma: the network predicts color at half resolution, so the
 halved chroma costs it little. ``MANIFEST.json`` beside ``data.npz`` records what
 went in. On the lent machine, ``--unpack`` writes the photos as files into a folder
 laid out like ``../shared/data`` (point ``SKCOLOR_DATA`` at it) and the scenes as
-``train_photos.py``'s scene cache (``--cache``). ``benchmarks/train_photos_gpu.sh``
+``train_unet_global.py``'s scene cache (``--cache``). ``references/photos/train_unet_global_gpu.sh``
 does both::
 
-    python benchmarks/pack_photo_data.py --out .gpudata --budget-mb 38
-    python benchmarks/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache /tmp/cache
+    python references/photos/pack_photo_data.py --out .gpudata --budget-mb 38
+    python references/photos/pack_photo_data.py --unpack .gpudata --data /tmp/data --cache /tmp/cache
 
 Data from ``$SKCOLOR_DATA`` or ``../shared/data`` (read-only).
 """
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from skcolor._image import resize_batch
-from skcolor.io import read_image
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+from skcolor._image import resize_batch  # noqa: E402
+from skcolor.io import read_image  # noqa: E402
 
 SCENE_SIZE = 32
 
@@ -132,7 +135,7 @@ def unpack(folder, data, cache):
             (data / name).mkdir(parents=True, exist_ok=True)
             for file_name, file in zip(packed[f"{group}.names"], files):
                 (data / name / str(file_name)).write_bytes(file.tobytes())
-        else:  # scenes: decoded, RGB, as train_photos.load_scenes caches them
+        else:  # scenes: decoded, RGB, as training_utils.load_scenes caches them
             scenes = np.stack([cv2.imdecode(file, cv2.IMREAD_COLOR)[..., ::-1] for file in files])
             cache.mkdir(parents=True, exist_ok=True)
             np.save(cache / f"{name}.npy", scenes)
