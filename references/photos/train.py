@@ -84,31 +84,31 @@ def save_checkpoint(model, folder, log):
         for path, value in trained_weights(model).items()})
     record = {"params": {name: value for name, value in model.get_params().items()
                          if name not in ("callbacks", "checkpoint_path")},
+              "input_shape": list(model.input_shape_),
               "chroma_quantizer": model.chroma_quantizer_.get_state(),
               "history": model.history_, "log": log}
     (folder / "checkpoint.json").write_text(json.dumps(record, indent=1) + "\n")
 
 
-def resume_checkpoint(folder, first_images):
+def resume_checkpoint(folder):
     """The estimator of a :func:`save_checkpoint` folder.
 
-    A one-image fit at a zero learning rate builds the network with the ImageNet
-    encoder (the checkpoint holds only what trained), then the trained layers,
-    the chroma classes and the history are put back.
+    The network is built with the ImageNet encoder (the checkpoint holds only what
+    trained) around the saved chroma classes, through the estimator's
+    ``_initialize``; then the trained layers' weights are put back.
     """
     record = json.loads((folder / "checkpoint.json").read_text())
-    model = AutoencoderColorizer(**{**record["params"], "epochs": 1, "learning_rate": 1e-12,
-                                    "validation_fraction": 0.0, "warm_start": False})
-    model.fit(first_images[:32])
-    model.chroma_quantizer_ = ChromaQuantizer.from_state(record["chroma_quantizer"])
-    model.model_ = model._build_model(model.input_shape_)
-    model._compile()
+    model = AutoencoderColorizer(**record["params"])
+    # Checkpoints before the input shape was recorded are of fully convolutional
+    # networks taking the gray channel and, with hints, three hint channels.
+    input_shape = record.get("input_shape", (None, None, 4 if model.hints else 1))
+    model._initialize(input_shape, ChromaQuantizer.from_state(record["chroma_quantizer"]),
+                      history=record["history"])
     saved = np.load(folder / "decoder.npz")
     by_path = {path.replace("|", "/"): saved[path] for path in saved.files}
     for weight in model.model_.weights:
         if weight.path in by_path:
             weight.assign(by_path[weight.path].astype(weight.dtype))
-    model.history_ = record["history"]
     return model, record["log"]
 
 
@@ -300,7 +300,7 @@ def main(argv=None):
         model = AutoencoderColorizer.load(args.out)
         log = json.loads(log_path.read_text())
     elif args.resume_checkpoint:
-        model, log = resume_checkpoint(args.checkpoint, crops(0))
+        model, log = resume_checkpoint(args.checkpoint)
         # A resumed run may change its schedule or its data mix: each resumption is recorded.
         log.setdefault("resumed", []).append({
             "at_round": len(log["rounds"]),
