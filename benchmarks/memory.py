@@ -8,7 +8,7 @@ What it measures
    it minus the resident set size just before it, the model loaded and warmed up)
    and its wall time (first call, then the best of the timed repeats). This reuses
    ``_common.py``'s worker, as ``quality.py`` does, so both report it the same way.
-   Targets (issue 6): under 1 GB and under 5 s on 2 CPU cores.
+   Targets: under 1 GB and under 5 s on 2 CPU cores.
 2. **1,000 photos in one process**, as ``skcolor colorize`` treats them: for each,
    a JPEG file is read with ``skcolor.io.read_image``, converted to gray, colorized
    and written as a JPEG with ``write_image``. The photos are crops of the USC-SIPI
@@ -58,7 +58,7 @@ from _common import (  # noqa: E402
     write_json,
 )
 
-#: Targets of issue 6.
+#: Targets the figures are judged against (the table in docs/reliability.md).
 PEAK_EXTRA_MB_TARGET = 1024
 SECONDS_24MP_TARGET = 5.0
 GROWTH_MB_TARGET = 100

@@ -1,7 +1,8 @@
 """Training and prediction speed of this checkout against a reference commit, side by side.
 
-Issue 13 asks for ratios, not absolute times: the reference (by default commit
-8f97ea1) is checked out in a temporary ``git worktree``, and the same workloads
+Speed is judged by ratios, not absolute times: the reference (by default commit
+8f97ea1, the last before the speed work) is checked out in a temporary
+``git worktree``, and the same workloads
 run in fresh subprocesses, alternating between the two trees, ``--rounds`` times
 each; each figure keeps its best round, so that a burst of other work on a shared
 machine does not decide the ratio. Both trees are driven through the public API

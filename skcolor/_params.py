@@ -139,6 +139,29 @@ class IntTuple:
         return f"{count} of ints >= {self.low}"
 
 
+class RangePair:
+    """A pair ``(low, high)`` with ``low <= high``, each accepted by ``interval``."""
+
+    def __init__(self, interval):
+        self.interval = interval
+
+    def matches_type(self, value):
+        # A 1-D array too: NumPy users write a range as one.
+        return isinstance(value, (tuple, list)) or (
+            isinstance(value, np.ndarray) and value.ndim == 1)
+
+    def accepts(self, value):
+        return (
+            self.matches_type(value)
+            and len(value) == 2
+            and all(self.interval.accepts(v) for v in value)
+            and value[0] <= value[1]
+        )
+
+    def __str__(self):
+        return f"a pair (low, high) with low <= high, each {self.interval}"
+
+
 class FilePath:
     """A path (``str`` or ``os.PathLike``) whose file name has the extension ``suffix``.
 
@@ -172,9 +195,13 @@ class RandomState:
 
 
 class Param:
-    """One parameter's accepted forms (any of ``constraints``) and its one-line ``help``."""
+    """One parameter's accepted forms (any of ``constraints``) and its one-line ``help``.
 
-    def __init__(self, constraints, help):
+    ``help`` is what ``skcolor train --help`` shows; a public function's parameter,
+    documented in its docstring, needs none.
+    """
+
+    def __init__(self, constraints, help=""):
         self.constraints, self.help = tuple(constraints), help
 
     def __str__(self):
@@ -217,21 +244,31 @@ def check_values(owner, values, table):
 def validate_params(table):
     """Decorator: check a public function's arguments named in ``table`` when it is called.
 
-    ``table`` maps argument names to :class:`Param` (whose ``help`` may be empty), as
-    the estimators' tables do, so that the same mistake raises the same exception
-    with the same words from a function as from ``fit`` (scikit-learn's
-    ``validate_params`` is the model).
+    ``table`` maps argument names to :class:`Param`, as the estimators' tables
+    do, so that the same mistake raises the same exception with the same words
+    from a function as from ``fit`` (scikit-learn's ``validate_params`` is the
+    model). Options a function takes through ``**kwargs`` are checked as named
+    arguments are; those left out are not (the function that receives them
+    holds their defaults).
     """
 
     def decorate(function):
         signature = inspect.signature(function)
         owner = f"{function.__name__}()"
+        keywords = next((parameter.name for parameter in signature.parameters.values()
+                         if parameter.kind is parameter.VAR_KEYWORD), None)
+        unknown = sorted(set(table) - set(signature.parameters))
+        if unknown and keywords is None:
+            # A misspelt name in a table would otherwise leave its argument unchecked.
+            raise TypeError(f"{owner} has no parameter {', '.join(map(repr, unknown))}.")
 
         @functools.wraps(function)
         def checked(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            check_values(owner, bound.arguments, table)
+            values = {**bound.arguments, **bound.arguments.get(keywords, {})}
+            check_values(owner, values, {name: param for name, param in table.items()
+                                         if name in values})
             return function(*args, **kwargs)
 
         return checked

@@ -4,7 +4,8 @@ import copy
 import functools
 from pathlib import Path
 
-from ._params import Options, Param, check_values
+from ._colorizer._model_file import check_model_file
+from ._params import Keys, Param, validate_params
 
 _MODELS = Path(__file__).parent / "models"
 
@@ -26,6 +27,7 @@ def _load_cached(path):
     return AutoencoderColorizer.load(path)
 
 
+@validate_params({"name": Param([Keys(PRETRAINED_MODELS)])})
 def load_pretrained(name="photos"):
     """Return a fitted colorizer shipped with skcolor (no network needed).
 
@@ -49,6 +51,8 @@ def load_pretrained(name="photos"):
 
     Raises
     ------
+    TypeError
+        If ``name`` is not a string.
     ValueError
         If ``name`` is not a shipped model; the message lists the shipped names.
     FileNotFoundError
@@ -71,13 +75,6 @@ def shared_pretrained(name="photos"):
     every call. Never hand it to users (they get :func:`load_pretrained`'s copies)
     and never change it.
     """
-    check_values("load_pretrained()", {"name": name},
-                 {"name": Param([Options(*PRETRAINED_MODELS)], "")})
     path = PRETRAINED_MODELS[name]
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"This installation of skcolor lacks the {name!r} model (expected {path}). "
-            "Pass a fitted colorizer instead, e.g. "
-            "GrayscaleToRGB(AutoencoderColorizer().fit(X_gray, X_rgb))."
-        )
+    check_model_file(path, shipped=name)
     return _load_cached(str(path))

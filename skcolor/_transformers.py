@@ -43,7 +43,24 @@ class RGBToGrayscale(_ImageTransformer):
     """
 
     def fit(self, X, y=None):
-        """Check ``X``; learns nothing. Returns ``self``."""
+        """Check ``X``; learns nothing.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, H, W, 3)
+            RGB images, uint8 or float in [0, 1].
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : RGBToGrayscale
+
+        Raises
+        ------
+        ValueError, TypeError
+            As :meth:`transform`, for the same ``X``.
+        """
         check_images(X, name="X", channels=(3,))
         return self
 
@@ -59,6 +76,12 @@ class RGBToGrayscale(_ImageTransformer):
         -------
         gray : ndarray of shape (n, H, W, 1)
             uint8 for integer input, float32 for float input.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``X`` is not a batch of RGB images: a ValueError for its shape or
+            values, a TypeError for a dtype that is not numeric.
         """
         return rgb_to_gray(check_images(X, name="X", channels=(3,)))
 
@@ -120,7 +143,30 @@ class GrayscaleToRGB(_ImageTransformer):
         return self.colorizer
 
     def fit(self, X, y=None):
-        """Check the colorizer and ``X``; trains nothing. Returns ``self``."""
+        """Check the colorizer and ``X``; trains nothing.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, H, W) or (n, H, W, 1)
+            Gray images, uint8 or float in [0, 1].
+        y : None
+            Ignored; present for the Pipeline API.
+
+        Returns
+        -------
+        self : GrayscaleToRGB
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is not a batch of gray images (its shape, or values out of range).
+        TypeError
+            If ``X`` is not numeric array-like, or ``colorizer`` has no ``predict``.
+        sklearn.exceptions.NotFittedError
+            If ``colorizer`` is not fitted.
+        FileNotFoundError
+            If ``colorizer`` is None and this installation lacks the shipped model.
+        """
         check_images(X, name="X", channels=(1,))
         self._get_colorizer()
         return self
@@ -142,6 +188,14 @@ class GrayscaleToRGB(_ImageTransformer):
         Returns
         -------
         rgb : ndarray of shape (n, H, W, 3), or list of (H, W, 3) arrays
+
+        Raises
+        ------
+        ValueError
+            If ``X`` or ``hints`` is not what the colorizer takes (the message
+            names which and why).
+        TypeError, sklearn.exceptions.NotFittedError, FileNotFoundError
+            As :meth:`fit`, for the colorizer and ``X``.
         """
         if not isinstance(X, list):  # a list may hold images of different sizes
             X = check_images(X, name="X", channels=(1,))

@@ -1,7 +1,12 @@
 """Color math on image batches: RGB to gray, gray to RGB, and the color spaces
 in which a colorizer predicts.
 
-Plain NumPy/OpenCV; never imports Keras.
+Plain NumPy/OpenCV; never imports Keras. The conversions check the layout of
+their arrays, ``(..., H, W, C)`` with the channel count ``C`` each takes and at
+least one pixel (a ValueError otherwise), and that their dtype is numeric (a
+TypeError for strings, objects, complex or bool). They do not check the values:
+they run on every strip of a large photo, and a pass over the pixels would cost
+as much as the conversion.
 """
 
 import cv2
@@ -48,6 +53,11 @@ def rgb_to_gray(rgb):
     gray : ndarray of shape (n, H, W, 1)
         uint8 if ``rgb`` is an integer type (rounded), float32 otherwise.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If ``rgb`` is not a numeric array of shape ``(..., H, W, 3)``.
+
     Examples
     --------
     >>> import numpy as np
@@ -69,6 +79,21 @@ def gray_to_rgb(gray):
 
     The "gray copy": the colorization that adds no color, the floor a colorizer must beat.
 
+    Parameters
+    ----------
+    gray : ndarray of shape (n, H, W, 1)
+        Gray images, any numeric dtype.
+
+    Returns
+    -------
+    rgb : ndarray of shape (n, H, W, 3)
+        Of ``gray``'s dtype, R = G = B = ``gray``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``gray`` is not a numeric array of shape ``(..., H, W, 1)``.
+
     Examples
     --------
     >>> import numpy as np
@@ -85,6 +110,22 @@ def rgb_to_ycbcr(rgb):
 
     Y is exactly :func:`rgb_to_gray`'s luma; Cb and Cr are centred on 0.5.
 
+    Parameters
+    ----------
+    rgb : ndarray of shape (..., H, W, 3)
+        RGB images, float in [0, 1] (uint8 is read on the 0-255 scale and brought
+        to [0, 1]).
+
+    Returns
+    -------
+    ycbcr : ndarray of shape (..., H, W, 3), float32
+        Y, Cb and Cr, in that order.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``rgb`` is not a numeric array of shape ``(..., H, W, 3)``.
+
     Examples
     --------
     >>> import numpy as np
@@ -100,6 +141,26 @@ def rgb_to_ycbcr(rgb):
 
 def ycbcr_to_rgb(luma, chroma):
     """RGB in [0, 1] (float32, clipped) from luma ``(..., 1)`` and Cb, Cr ``(..., 2)``.
+
+    Parameters
+    ----------
+    luma : ndarray of shape (..., H, W, 1)
+        Y in [0, 1], as :func:`rgb_to_ycbcr` gives it.
+    chroma : ndarray of shape (..., H, W, 2)
+        Cb and Cr in [0, 1], centred on 0.5.
+
+    Returns
+    -------
+    rgb : ndarray of shape (..., H, W, 3), float32
+        Clipped to [0, 1]: not every luma and chroma pair is a color of the RGB cube.
+
+    Raises
+    ------
+    ValueError
+        If ``luma`` and ``chroma`` differ in their other dimensions, or either
+        has the wrong channel count.
+    TypeError
+        If either is not numeric (see the module's description).
 
     Examples
     --------
@@ -128,6 +189,21 @@ def ycbcr_to_rgb(luma, chroma):
 def rgb_to_lab(rgb):
     """CIELAB (D65) of RGB images: L* in [0, 100], a*, b* roughly in [-110, 110].
 
+    Parameters
+    ----------
+    rgb : ndarray of shape (..., H, W, 3)
+        RGB images, float in [0, 1] (uint8 is brought to [0, 1]).
+
+    Returns
+    -------
+    lab : ndarray of shape (..., H, W, 3), float32
+        L*, a* and b*, in that order.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``rgb`` is not a numeric array of shape ``(..., H, W, 3)``.
+
     Examples
     --------
     >>> import numpy as np
@@ -142,6 +218,21 @@ def rgb_to_lab(rgb):
 
 def lab_to_rgb(lab):
     """RGB in [0, 1] (float32, clipped) of CIELAB images.
+
+    Parameters
+    ----------
+    lab : ndarray of shape (..., H, W, 3)
+        L*, a* and b*, as :func:`rgb_to_lab` gives them.
+
+    Returns
+    -------
+    rgb : ndarray of shape (..., H, W, 3), float32
+        R, G and B, clipped to [0, 1].
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``lab`` is not a numeric array of shape ``(..., H, W, 3)``.
 
     Examples
     --------
@@ -292,7 +383,18 @@ class ChromaQuantizer:
         return cells[..., 0] * self.grid + cells[..., 1]
 
     def fit(self, chroma):
-        """Learn the classes and their weights from training chroma ``(n, H, W, 2)``."""
+        """Learn the classes and their weights from training chroma.
+
+        Parameters
+        ----------
+        chroma : ndarray of shape (n, H, W, 2)
+            Cb and Cr in [0, 1], as :func:`rgb_to_ycbcr` gives them.
+
+        Returns
+        -------
+        self : ChromaQuantizer
+            Fitted.
+        """
         counts = np.bincount(self._cell_index(chroma).ravel(), minlength=self.grid**2)
         self.cells_ = np.flatnonzero(counts)
         frequency = counts[self.cells_] / counts.sum()
@@ -313,9 +415,21 @@ class ChromaQuantizer:
         return len(self.cells_)
 
     def encode(self, chroma):
-        """Class index ``(n, H, W)`` and loss weight of each pixel of ``chroma``.
+        """Class index and loss weight of each pixel of ``chroma``.
 
         Chroma in a cell never seen in training goes to the nearest class centre.
+
+        Parameters
+        ----------
+        chroma : ndarray of shape (n, H, W, 2)
+            Cb and Cr in [0, 1].
+
+        Returns
+        -------
+        classes : ndarray of shape (n, H, W), int32
+            Each pixel's class, an index into ``centers_``.
+        weights : ndarray of shape (n, H, W), float32
+            Each pixel's loss weight, its class's entry of ``weights_``.
         """
         classes = self._class_of_cell[self._cell_index(chroma)]
         unseen = classes < 0
@@ -348,6 +462,11 @@ class ChromaQuantizer:
             pixel may be a white wall or a beige one, the mean lies between
             them, towards the warm colors photos hold more of: the cast on
             neutral surfaces. None decodes the mean alone.
+
+        Returns
+        -------
+        chroma : ndarray of shape (..., 2), float32
+            Cb and Cr in [0, 1].
 
         Examples
         --------
@@ -389,13 +508,31 @@ class ChromaQuantizer:
         return (annealed @ self.centers_) / annealed.sum(axis=-1, keepdims=True)
 
     def get_state(self):
-        """The fitted state as plain lists (for JSON)."""
+        """The fitted state as plain lists (for JSON).
+
+        Returns
+        -------
+        state : dict
+            ``grid``, ``rebalance``, ``cells`` and ``weights``; :meth:`from_state`
+            rebuilds the quantizer from it.
+        """
         return {"grid": self.grid, "rebalance": self.rebalance, "cells": self.cells_.tolist(),
                 "weights": self.weights_.tolist()}
 
     @classmethod
     def from_state(cls, state):
-        """Rebuild a fitted quantizer from :meth:`get_state`'s output."""
+        """Rebuild a fitted quantizer from :meth:`get_state`'s output.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`get_state` returned.
+
+        Returns
+        -------
+        quantizer : ChromaQuantizer
+            Fitted, as the one that gave ``state``.
+        """
         quantizer = cls(grid=state["grid"], rebalance=state["rebalance"])
         quantizer.cells_ = np.asarray(state["cells"], dtype=np.int64)
         quantizer.weights_ = np.asarray(state["weights"], dtype=np.float32)

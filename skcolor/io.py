@@ -55,7 +55,7 @@ _READ_FLAGS = {
 _FORMATS = "PNG, JPEG, BMP or TIFF"
 
 
-@validate_params({"mode": Param([Options(*_READ_FLAGS)], "")})
+@validate_params({"mode": Param([Options(*_READ_FLAGS)])})
 def read_image(path, *, mode="rgb"):
     """Read a PNG, JPEG, BMP or TIFF file into a uint8 array.
 
@@ -134,8 +134,8 @@ _MODULE_LIMIT = _ModuleLimit()
 
 
 @validate_params({
-    "mode": Param([Options(*_READ_FLAGS)], ""),
-    "max_pixels": Param([Interval(int, 1, None), Options(None, _MODULE_LIMIT)], ""),
+    "mode": Param([Options(*_READ_FLAGS)]),
+    "max_pixels": Param([Interval(int, 1, None), Options(None, _MODULE_LIMIT)]),
 })
 def decode_image(data, *, mode="rgb", name="the image", max_pixels=_MODULE_LIMIT):
     """Decode the bytes of a PNG, JPEG, BMP or TIFF file into a uint8 array.
@@ -167,7 +167,10 @@ def decode_image(data, *, mode="rgb", name="the image", max_pixels=_MODULE_LIMIT
         If the data is empty, truncated, damaged or not a PNG, JPEG, BMP or TIFF
         file (or, for ``"rgba"``, has no alpha channel), or if its header declares
         more than ``max_pixels`` pixels (:class:`ImageTooLargeError`). The
-        message names the data by ``name``.
+        message names the data by ``name``. Also if ``mode`` is unknown or
+        ``max_pixels`` is below 1.
+    TypeError
+        If ``mode`` is not a string or ``max_pixels`` not an int or None.
 
     Examples
     --------

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 from ._image import as_float32
-from ._params import Interval, Param, validate_params
+from ._params import Interval, IntTuple, Param, validate_params
 from ._validation import check_image, check_images, check_same_shape
 
 __all__ = [
@@ -70,6 +70,14 @@ def mean_squared_error(y_true, y_pred):
     -------
     mse : float
 
+    Raises
+    ------
+    ValueError
+        If the two differ in shape, or either is not a batch of images (its
+        shape, or values out of range: NaN, infinite, floats outside [0, 1]).
+    TypeError
+        If either is not numeric array-like (strings, objects, complex, bool).
+
     Examples
     --------
     >>> import numpy as np
@@ -97,6 +105,11 @@ def psnr(y_true, y_pred):
     -------
     psnr : float
 
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`mean_squared_error`.
+
     See Also
     --------
     dataset_psnr : PSNR of the MSE pooled over the whole set.
@@ -119,6 +132,27 @@ def dataset_psnr(y_true, y_pred):
     Unlike :func:`psnr`, images that happen to be reproduced exactly (often the
     nearly gray ones) do not dominate the figure.
 
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n, H, W, C)
+        The reference set and the predicted one, pooled pixel by pixel.
+
+    Returns
+    -------
+    psnr : float
+        ``10 log10(1 / MSE)`` of the pooled MSE, on the [0, 1] scale; capped at
+        100 dB for identical sets.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the sets differ in shape, or either is not a batch of images: the
+        checks of :func:`mean_squared_error`.
+
+    See Also
+    --------
+    psnr : The mean of the per-image PSNRs.
+
     Examples
     --------
     >>> import numpy as np
@@ -136,6 +170,23 @@ def ssim(y_true, y_pred):
 
     Images smaller than 7×7 use the largest odd window that fits; images smaller
     than 3×3 are refused.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n, H, W, C)
+        Reference and predicted images, at least 3×3 pixels.
+
+    Returns
+    -------
+    ssim : float
+        In [-1, 1]; 1 for identical images.
+
+    Raises
+    ------
+    ValueError
+        If the images are smaller than 3×3, or as :func:`mean_squared_error`.
+    TypeError
+        As :func:`mean_squared_error`.
 
     Examples
     --------
@@ -177,6 +228,13 @@ def colorfulness(images):
     -------
     colorfulness : float
 
+    Raises
+    ------
+    ValueError
+        If ``images`` is not a batch of RGB images (its shape, or values out of range).
+    TypeError
+        If ``images`` is not numeric array-like (strings, objects, complex, bool).
+
     Examples
     --------
     >>> import numpy as np
@@ -202,6 +260,26 @@ def luminance_psnr(gray, rgb):
 
     Measures how well a colorizer keeps its input's luminance (∞ is perfect, here
     capped at 100 dB per image).
+
+    Parameters
+    ----------
+    gray : array-like of shape (n, H, W) or (n, H, W, 1)
+        The gray inputs, uint8 or float in [0, 1].
+    rgb : array-like of shape (n, H, W, 3)
+        The colorized outputs, uint8 or float in [0, 1].
+
+    Returns
+    -------
+    psnr : float
+        Mean over images, in dB.
+
+    Raises
+    ------
+    ValueError
+        If ``gray`` and ``rgb`` differ in image count or size, or either is not
+        a batch of images of its kind (its shape, or values out of range).
+    TypeError
+        If either is not numeric array-like (strings, objects, complex, bool).
 
     Examples
     --------
@@ -239,7 +317,7 @@ class NeutralCast(NamedTuple):
     n_pixels: int
 
 
-@validate_params({"tol": Param([Interval(float, 0, None)], "")})
+@validate_params({"tol": Param([Interval(float, 0, None)])})
 def neutral_cast(y_true, y_pred, *, tol=6):
     """The color a colorizer paints where the truth is neutral: a cast, such as sepia.
 
@@ -263,6 +341,14 @@ def neutral_cast(y_true, y_pred, *, tol=6):
     cast : NeutralCast
         ``(magnitude, cb, cr, n_pixels)``; the means are NaN if no pixel is neutral.
         ``n_pixels`` lets casts of batches of different sizes be pooled.
+
+    Raises
+    ------
+    ValueError
+        If the images are not RGB, the two differ in shape, either is not a batch
+        of images, or ``tol`` is negative.
+    TypeError
+        If either is not numeric array-like, or ``tol`` is not a number.
 
     Examples
     --------
@@ -293,7 +379,7 @@ def neutral_cast(y_true, y_pred, *, tol=6):
                        float(np.mean(chroma[:, 0])), float(np.mean(chroma[:, 1])), n_pixels)
 
 
-@validate_params({"ssim_images": Param([Interval(int, 1, None)], "")})
+@validate_params({"ssim_images": Param([Interval(int, 1, None)])})
 def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
     """Every image figure skcolor reports for one set of colorizations, as a dict.
 
@@ -312,6 +398,14 @@ def colorization_scores(gray, y_true, y_pred, *, ssim_images=2000):
     scores : dict
         ``dataset_psnr``, ``mean_psnr``, ``ssim``, ``ssim_images``, ``colorfulness``
         (of ``y_pred``) and ``luminance_psnr``.
+
+    Raises
+    ------
+    ValueError
+        If the three do not hold as many images of one size (gray, RGB, RGB), an
+        image is smaller than 3×3, or ``ssim_images`` is below 1.
+    TypeError
+        If an array is not numeric array-like, or ``ssim_images`` is not an int.
 
     Examples
     --------
@@ -448,6 +542,14 @@ def still_flicker(video, *, threshold=2.0):
     flicker : float
         In chroma levels; NaN if no pixel stayed still.
 
+    Raises
+    ------
+    ValueError
+        If the clip holds fewer than 2 frames or frames of different sizes, a
+        frame is not an RGB image, or ``threshold`` is not positive.
+    TypeError
+        If a frame is not numeric array-like, or ``threshold`` is not a number.
+
     See Also
     --------
     flicker : The same with a true clip to compare against.
@@ -499,6 +601,14 @@ def clip_flow(frames):
         as (dx, dy) offsets.
     valid : ndarray of shape (H, W), bool
         The pixels of frame ``t`` that are not occluded in frame ``t-1``.
+
+    Raises
+    ------
+    ValueError
+        If ``frames`` is an array that is not a clip ``(n, H, W, 3)``, or a frame
+        is not an RGB image (its shape, or values out of range).
+    TypeError
+        If a frame is not numeric array-like.
     """
     from ._motion import FlowEstimator, consistent
 
@@ -586,6 +696,7 @@ def warp_error(frames, flow=None):
     return total / count
 
 
+@validate_params({"steps": Param([IntTuple(low=1)])})
 def color_distribution_consistency(frames, *, steps=(1, 2, 4)):
     """Color distribution consistency (CDC; Liu et al., "Temporally consistent video
     colorization with deep feature propagation and self-regularization learning", 2021).
@@ -601,8 +712,8 @@ def color_distribution_consistency(frames, *, steps=(1, 2, 4)):
     ----------
     frames : array-like of shape (n, H, W, 3), or iterable of (H, W, 3) frames
         RGB clip, uint8 or float in [0, 1] (float is rounded to 8 bits).
-    steps : sequence of int, default=(1, 2, 4)
-        Frame distances ``d``; each must be smaller than the clip's length.
+    steps : tuple of int, default=(1, 2, 4)
+        Frame distances ``d``, positive; each must be smaller than the clip's length.
 
     Returns
     -------
@@ -611,7 +722,10 @@ def color_distribution_consistency(frames, *, steps=(1, 2, 4)):
     Raises
     ------
     ValueError
-        If a step is not a positive integer smaller than the number of frames.
+        If a step is not a positive integer smaller than the number of frames, or
+        ``steps`` is empty.
+    TypeError
+        If ``steps`` is not a tuple or list.
 
     Examples
     --------
@@ -635,7 +749,7 @@ def color_distribution_consistency(frames, *, steps=(1, 2, 4)):
     histograms = np.asarray(histograms, dtype=np.float64)
     n = len(histograms)
     for step in steps:
-        if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or not 0 < step < n:
+        if step >= n:  # positive ints already; the clip's length is known only now
             raise ValueError(f"steps must be whole numbers from 1 to {n - 1} (the clip has {n} "
                              f"frames); got {step!r}.")
     per_step = []

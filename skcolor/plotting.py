@@ -21,7 +21,7 @@ _CELL_INCHES = 2.4
 _LEARNING_RATE_KEYS = ("learning_rate", "lr")
 
 
-@validate_params({"max_images": Param([Interval(int, 1, None)], "")})
+@validate_params({"max_images": Param([Interval(int, 1, None)])})
 def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_images=8):
     """Draw gray inputs, their colorizations and optionally the true colors side by side.
 
@@ -52,8 +52,9 @@ def plot_colorization_grid(gray, predicted, true=None, *, titles=None, max_image
     ------
     ValueError
         If the inputs hold different numbers of images, ``titles`` has the wrong
-        length, ``max_images`` is not a positive int, or an image is not a valid
-        image.
+        length, ``max_images`` is below 1, or an image is not a valid image.
+    TypeError
+        If ``max_images`` is not an int.
 
     See Also
     --------

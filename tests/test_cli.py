@@ -103,6 +103,16 @@ def test_unusable_model_is_a_clear_error(inputs, tmp_path, run_cli):
     assert status == 2
     assert "--model" in err and "missing.keras: no such model file" in err
 
+    from skcolor import _pretrained
+
+    # The shipped model is --model's default: a missing one is named the same way.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(_pretrained.PRETRAINED_MODELS, "photos", missing)
+        status, _, err = run_cli("colorize", inputs / "good", "-o", tmp_path / "out")
+    assert status == 2
+    assert "--model" in err and "missing.keras: no such model file" in err
+    assert "lacks the 'photos' model" in err
+
     bogus = tmp_path / "bogus.keras"
     bogus.write_text("not a model")
     status, _, err = run_cli("colorize", inputs / "good", "-o", tmp_path / "out", "--model", bogus)
@@ -199,7 +209,7 @@ def test_the_command_line_hides_native_logs_unless_verbose(verbose):
 
 # In-process checks of the pieces the subprocess runs rely on (no TensorFlow).
 def test_inputs_keep_relative_folders_and_refuse_colliding_outputs(inputs, tmp_path):
-    from skcolor.parallel._inputs import find_jobs
+    from skcolor.batch import find_jobs
     from skcolor.io import IMAGE_SUFFIXES
 
     good = tmp_path / "good"

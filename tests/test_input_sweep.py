@@ -42,6 +42,7 @@ SWEEP = settings(
 FEW = settings(SWEEP, max_examples=15)  # for the cases that run the network
 
 GRAY, RGB, ANY = (1,), (3,), (1, 3)
+WRITABLE = (1, 3, 4)  # write_image also writes RGBA (hint images)
 VALID_DTYPES = (np.uint8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64)
 
 
@@ -289,7 +290,7 @@ def test_predict_names_the_broken_image_of_a_list(tiny_colorizer, data):
     _check_refusal(raised, error, words, f"X[{position}]")
 
 
-@given(image=valid_images(ANY, batch_axis=False))
+@given(image=valid_images(WRITABLE, batch_axis=False))
 @SWEEP
 def test_write_image_takes_any_valid_image(tmp_path_factory, image):
     path = tmp_path_factory.mktemp("write") / "image.png"
@@ -297,7 +298,7 @@ def test_write_image_takes_any_valid_image(tmp_path_factory, image):
     assert read_image(path).shape == (*image.shape[:2], 3)
 
 
-@given(broken=broken_images(ANY, batch_axis=False))
+@given(broken=broken_images(WRITABLE, batch_axis=False))
 @SWEEP
 def test_write_image_refuses_broken_images(tmp_path_factory, broken):
     folder = tmp_path_factory.mktemp("write")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import skcolor
 from skcolor import AutoencoderColorizer, GrayscaleToRGB, RGBToGrayscale
 from skcolor import metrics
 
@@ -202,3 +203,56 @@ def test_public_functions_name_the_argument_they_refuse(call, value, error):
     with pytest.raises(error, match=f"'{name}' parameter of {call}"):
         calls[call]()
     assert call == "still_flicker" or encode_image(clip[0], format=".PNG")[:4] == b"\x89PNG"
+
+
+def _colorize_clip(**options):
+    from skcolor.video import colorize_clip
+
+    return colorize_clip("in.mp4", "out.mp4", skcolor.load_pretrained, **options)
+
+
+def _build_lite0_unet(**params):
+    from skcolor.architectures import build_lite0_unet
+
+    return build_lite0_unet((64, 64, 1), **params)
+
+
+def _sample_photo_crops(**params):
+    from skcolor.datasets import sample_photo_crops
+
+    return sample_photo_crops("photos", **params)
+
+
+def _color_distribution_consistency(**params):
+    return metrics.color_distribution_consistency(np.zeros((3, 4, 4, 3), np.uint8), **params)
+
+
+# A public function's option of a wrong type or value: the call, the parameter its
+# message must name, and the exception. Each is refused before any work starts.
+BAD_OPTIONS = [
+    (skcolor.load_pretrained, "name", 3, TypeError),
+    (skcolor.load_pretrained, "name", "imagenet", ValueError),
+    (_colorize_clip, "crf", "high", TypeError),
+    (_colorize_clip, "crf", 52, ValueError),
+    (_colorize_clip, "motion", "raft", ValueError),
+    (_colorize_clip, "strength", 1.0, ValueError),
+    (_colorize_clip, "overwrite", "yes", TypeError),
+    (_color_distribution_consistency, "steps", 2, TypeError),
+    (_color_distribution_consistency, "steps", (0, 1), ValueError),
+    (_sample_photo_crops, "scale", 0.5, TypeError),
+    (_sample_photo_crops, "scale", (0.5, 0.2), ValueError),
+    (_sample_photo_crops, "scale", (0, 1), ValueError),
+    (_build_lite0_unet, "filters", 64, TypeError),
+    (_build_lite0_unet, "filters", (8, 16), ValueError),
+    (_build_lite0_unet, "encoder_weights", 1, TypeError),
+    (_build_lite0_unet, "encoder_weights", "random", ValueError),
+]
+
+
+@pytest.mark.parametrize("call, name, value, error", BAD_OPTIONS,
+                         ids=[f"{call.__name__.lstrip('_')}-{name}-{value!r}"
+                              for call, name, value, _ in BAD_OPTIONS])
+def test_public_functions_refuse_bad_options_by_name(call, name, value, error):
+    function = call.__name__.lstrip("_")
+    with pytest.raises(error, match=rf"'{name}' parameter of {function}\(\) must be"):
+        call(**{name: value})

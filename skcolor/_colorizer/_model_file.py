@@ -69,19 +69,30 @@ def saved_params(params):
     return params
 
 
-def check_model_file(path):
+def check_model_file(path, *, shipped=None):
     """Refuse a ``path`` that names no file: the one check of it, before Keras starts.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file.
+    shipped : str, default=None
+        The name of the shipped model that ``path`` holds, if it is one: its
+        absence is then a gap in this installation, and the message says so.
 
     Raises
     ------
     FileNotFoundError
-        If nothing is at ``path``.
+        If nothing is at ``path``; the message starts with ``path``.
     ValueError
         If ``path`` is a folder.
     """
     path = Path(path)
     expected = "expected a .keras file written by AutoencoderColorizer.save"
     if not path.exists():
+        if shipped is not None:
+            expected = (f"this installation of skcolor lacks the {shipped!r} model; use a "
+                        "colorizer you fitted, or saved with AutoencoderColorizer.save, instead")
         raise FileNotFoundError(f"{os.fspath(path)}: no such model file; {expected}.")
     if not path.is_file():
         raise ValueError(f"{os.fspath(path)}: a folder, not a model file; {expected}.")

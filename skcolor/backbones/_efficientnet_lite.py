@@ -135,6 +135,12 @@ def efficientnet_lite0_weights():
     training a network on the encoder needs it: a saved colorizer holds its
     converted weights.
 
+    Returns
+    -------
+    state_dict : dict of str to ndarray
+        Each PyTorch tensor's name and its values, as
+        :func:`read_torch_state_dict` reads them.
+
     Raises
     ------
     ImportError
@@ -168,6 +174,14 @@ def load_efficientnet_lite0_weights(model, state_dict=None):
     -------
     model : keras.Model
         The same model, its weights set.
+
+    Raises
+    ------
+    ImportError
+        If ``state_dict`` is None and the package that holds the weights is not
+        installed (see :func:`efficientnet_lite0_weights`).
+    KeyError
+        If ``state_dict`` lacks a tensor of the network.
     """
     import numpy as np
 
@@ -231,6 +245,13 @@ def set_trainable_stages(model, n_stages):
     -------
     model : keras.Model
         The same model.
+
+    Raises
+    ------
+    ValueError
+        If ``n_stages`` is outside [0, 9].
+    TypeError
+        If ``n_stages`` is not an int.
 
     Examples
     --------

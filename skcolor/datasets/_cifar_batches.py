@@ -57,6 +57,26 @@ class _BatchUnpickler(pickle.Unpickler):
 
 
 def read_batch_folder(folder):
+    """The CIFAR-10 batches in ``folder``, those of :data:`BATCHES` that it holds.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A ``cifar-10-batches-py`` folder.
+
+    Returns
+    -------
+    batches : dict of str to (ndarray, ndarray)
+        Batch name → images ``(n, 32, 32, 3)`` uint8 and labels ``(n,)`` uint8;
+        a batch missing from the folder is missing here (see :func:`split_batches`).
+
+    Raises
+    ------
+    ValueError
+        If a batch file is not a CIFAR-10 batch; the message names the file.
+    OSError
+        If a batch file cannot be read.
+    """
     batches = {}
     for name in BATCHES:
         file = folder / name
@@ -67,6 +87,24 @@ def read_batch_folder(folder):
 
 
 def read_batch_archive(path):
+    """The CIFAR-10 batches in the tar archive at ``path`` (``cifar-10-python.tar.gz``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A tar archive, compressed or not, holding the batch files in any folder.
+
+    Returns
+    -------
+    batches : dict of str to (ndarray, ndarray)
+        As :func:`read_batch_folder`; the first member of each batch name counts.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` cannot be read as a tar archive, or a member is not a CIFAR-10
+        batch; the message names the archive (and the member).
+    """
     batches = {}
     try:
         with tarfile.open(path, "r:*") as archive:
@@ -114,6 +152,27 @@ def _is_batch(data, labels):
 
 
 def split_batches(batches, path):
+    """The training and test splits of a complete set of batches.
+
+    Parameters
+    ----------
+    batches : dict of str to (ndarray, ndarray)
+        As :func:`read_batch_folder` or :func:`read_batch_archive` return it.
+    path : str or path-like
+        Where the batches came from, for the message.
+
+    Returns
+    -------
+    (X_train, y_train), (X_test, y_test) : tuples of ndarray
+        Images ``(50000, 32, 32, 3)`` and ``(10000, 32, 32, 3)``, uint8, and
+        labels of shape ``(n, 1)``, as ``keras.datasets.cifar10.load_data``
+        returns them.
+
+    Raises
+    ------
+    ValueError
+        If a batch of :data:`BATCHES` is missing; the message lists them.
+    """
     missing = [name for name in BATCHES if name not in batches]
     if missing:
         raise ValueError(

@@ -10,15 +10,16 @@ import cv2
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._params import Interval, Options, Param, RandomState, validate_params
+from .._params import Interval, Options, Param, RandomState, RangePair, validate_params
 from ..io import IMAGE_SUFFIXES, read_image
 
 
 @validate_params({
-    "crop_size": Param([Interval(int, 1, None)], ""),
-    "crops_per_photo": Param([Interval(int, 1, None)], ""),
-    "flip": Param([Options(False, True)], ""),
-    "random_state": Param([RandomState()], ""),
+    "crop_size": Param([Interval(int, 1, None)]),
+    "crops_per_photo": Param([Interval(int, 1, None)]),
+    "scale": Param([RangePair(Interval(float, 0, 1, closed="right"))]),
+    "flip": Param([Options(False, True)]),
+    "random_state": Param([RandomState()]),
 })
 def sample_photo_crops(photos, *, crop_size=64, crops_per_photo=8, scale=(0.2, 1.0), flip=True,
                        random_state=None):
@@ -80,7 +81,7 @@ def sample_photo_crops(photos, *, crop_size=64, crops_per_photo=8, scale=(0.2, 1
     ((6, 32, 32, 3), dtype('uint8'))
     """
     files = list_photos(photos)
-    low, high = _check_scale(scale)
+    low, high = (float(value) for value in scale)
     rng = check_random_state(random_state)
     crops = np.empty((len(files) * crops_per_photo, crop_size, crop_size, 3), dtype=np.uint8)
     for i, file in enumerate(files):
@@ -137,13 +138,3 @@ def list_photos(photos):
     if not files:
         raise ValueError("photos is an empty list; expected image file paths.")
     return files
-
-
-def _check_scale(scale):
-    try:
-        low, high = (float(value) for value in scale)
-    except (TypeError, ValueError):
-        raise ValueError(f"scale must be a pair (low, high) of fractions; got {scale!r}.") from None
-    if not 0 < low <= high <= 1:
-        raise ValueError(f"scale must satisfy 0 < low <= high <= 1; got {scale!r}.")
-    return low, high

@@ -133,12 +133,38 @@ def is_video_path(path):
 
     A file named like a clip (:data:`VIDEO_SUFFIXES`) whose content is not one
     is a damaged clip, to be reported as such rather than read as an image.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An input file.
+
+    Returns
+    -------
+    is_clip : bool
     """
     return is_video(path) or Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def video_output_path(path):
-    """``path``, or the same name with ``.mp4`` if its container is not written."""
+    """``path``, or the same name with ``.mp4`` if its container is not written.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output a user asked for.
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``path`` if its suffix is one of :data:`WRITABLE_CONTAINERS` (in any
+        case), else ``path`` with the suffix ``.mp4``.
+
+    Examples
+    --------
+    >>> video_output_path("clip.MKV").name, video_output_path("clip.avi").name
+    ('clip.MKV', 'clip.mp4')
+    """
     path = Path(path)
     return path if path.suffix.lower() in WRITABLE_CONTAINERS else path.with_suffix(".mp4")
 

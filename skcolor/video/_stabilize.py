@@ -27,8 +27,8 @@ from .._params import Interval, Options, Param, check_values
 MOTIONS = ("dis", "farneback", "none")
 #: The stabilizer's parameters, which the clip functions take and check too.
 STABILIZER_PARAMS = {
-    "strength": Param([Interval(float, 0, 1, closed="left")], ""),
-    "motion": Param([Options(*MOTIONS)], ""),
+    "strength": Param([Interval(float, 0, 1, closed="left")]),
+    "motion": Param([Options(*MOTIONS)]),
 }
 
 #: Longest side, in pixels, of the luminance on which the flow is computed.
@@ -67,6 +67,13 @@ class ChromaStabilizer:
     cuts : list of int
         Indices of the frames at which a scene cut reset the memory (none are
         looked for when ``strength`` is 0).
+
+    Raises
+    ------
+    ValueError
+        If ``strength`` is outside [0, 1) or ``motion`` is not a known flow.
+    TypeError
+        If ``strength`` is not a number or ``motion`` not a string.
     """
 
     def __init__(self, strength=0.9, *, motion="dis"):

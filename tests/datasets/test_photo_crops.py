@@ -113,9 +113,12 @@ def test_bad_arguments_are_named(tmp_path, photo_folder):
         sample_photo_crops(photo_folder, crops_per_photo=2.5)
     with pytest.raises(TypeError, match="'random_state' parameter"):
         sample_photo_crops(photo_folder, random_state="seed")
-    with pytest.raises(ValueError, match="0 < low <= high <= 1"):
+    with pytest.raises(ValueError, match=r"'scale' parameter .* must be a pair \(low, high\) "
+                                         r"with low <= high, each a float in \(0, 1\]"):
         sample_photo_crops(photo_folder, scale=(0.5, 1.5))
-    with pytest.raises(ValueError, match="pair"):
+    with pytest.raises(ValueError, match="'scale' parameter .* got \\(0.8, 0.5\\)"):
+        sample_photo_crops(photo_folder, scale=(0.8, 0.5))
+    with pytest.raises(TypeError, match="'scale' parameter .* got 0.5"):
         sample_photo_crops(photo_folder, scale=0.5)
     (tmp_path / "broken.jpg").write_bytes(b"not a jpeg")
     with pytest.raises(ValueError, match="broken.jpg"):
