@@ -67,6 +67,31 @@ def load_scenes(names, cache, size):
     return scenes if scenes.shape[1] == size else resize_batch(scenes, (size, size))
 
 
+def white_balanced(images, strength=1.0, *, chroma_limit=0.06, min_share=0.05):
+    """``images`` (uint8 RGB) with their near-neutral pixels shifted to neutral on average.
+
+    Many photos were taken in warm light, and their white walls are peach in the
+    truth; a network trained on them paints every wall it is unsure of peach.
+    Each image's pixels with ``|Cb|`` and ``|Cr|`` under ``chroma_limit`` (BT.601,
+    in [-0.5, 0.5]) at mid luminance are taken as meant to be neutral: their mean
+    chroma, times ``strength``, is taken off the whole image at constant
+    luminance. Images with under ``min_share`` such pixels keep their colors.
+    """
+    rgb = images.astype(np.float32) / 255
+    luma = rgb @ np.float32([0.299, 0.587, 0.114])
+    cb = rgb @ np.float32([-0.168736, -0.331264, 0.5])
+    cr = rgb @ np.float32([0.5, -0.418688, -0.081312])
+    neutral = (np.abs(cb) < chroma_limit) & (np.abs(cr) < chroma_limit) & (luma > 0.15) & (luma < 0.95)
+    count = neutral.sum(axis=(1, 2))
+    enough = count >= min_share * neutral[0].size
+    shift_cb = np.where(enough, -(cb * neutral).sum(axis=(1, 2)) / np.maximum(count, 1), 0) * strength
+    shift_cr = np.where(enough, -(cr * neutral).sum(axis=(1, 2)) / np.maximum(count, 1), 0) * strength
+    # The RGB change of a chroma change at constant luminance (BT.601).
+    offset = np.stack([1.402 * shift_cr, -0.344136 * shift_cb - 0.714136 * shift_cr,
+                       1.772 * shift_cb], axis=-1)[:, None, None, :]
+    return np.clip(np.round((rgb + offset) * 255), 0, 255).astype(np.uint8)
+
+
 def trained_weights(model):
     """The network's weights outside the frozen encoder, by variable path."""
     encoder = {id(weight) for weight in model.model_.get_layer("encoder").weights}
@@ -256,6 +281,8 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vividness", default="0.25,0.5")
+    parser.add_argument("--white-balance", type=float, default=0.0,
+                        help="strength of white_balanced() on every training image (0: off)")
     parser.add_argument("--keep-rounds", action="store_true",
                         help="also keep each round's estimator, as OUT.roundN.keras")
     parser.add_argument("--install", type=Path, nargs="+", default=None, metavar="KERAS",
@@ -324,6 +351,8 @@ def main(argv=None):
             parts.insert(0, ("scenes", lambda chosen=chosen: scenes[chosen]))
         for name, make in parts:
             images = make()
+            if args.white_balance:
+                images = white_balanced(images, args.white_balance)
             model.set_params(warm_start=True, random_state=seed,
                              learning_rate=learning_rates[round_])
             start = time.perf_counter()
