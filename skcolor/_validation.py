@@ -59,6 +59,26 @@ def check_image(image, *, name="image", channels=(1, 3)):
     return _check_image_array(image, name, channels, batch_axis=False)[np.newaxis]
 
 
+def check_gray_input(X):
+    """The gray images of ``predict``'s ``X``: a batch, or a list of images of any sizes.
+
+    Returns
+    -------
+    images : list of ndarray of shape (1, H, W, 1)
+        Each image as a batch of one.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``X`` or one of its images is not gray images, or the list is empty.
+    """
+    if isinstance(X, list):
+        if not X:
+            raise ValueError("X is an empty list; expected gray images.")
+        return [check_image(image, name=f"X[{i}]", channels=(1,)) for i, image in enumerate(X)]
+    return list(check_images(X, name="X", channels=(1,))[:, np.newaxis])
+
+
 def _check_image_array(images, name, channels, *, batch_axis):
     expected = _EXPECTED_FORM if batch_axis else _EXPECTED_IMAGE_FORM
     array = _as_numeric_array(images, name, expected)

@@ -27,7 +27,7 @@ LAYERS = [
     ["skcolor._colorizer", "skcolor._colorizer._estimator"],
     ["skcolor._colorizer._param_table", "skcolor._colorizer._training",
      "skcolor._colorizer._inference", "skcolor._colorizer._model_file",
-     "skcolor._colorizer._hint_inputs"],
+     "skcolor._colorizer._hint_inputs", "skcolor._colorizer._reference"],
     ["skcolor.architectures", "skcolor.backbones", "skcolor.backbones.*",
      "skcolor._runtime", "skcolor.video._io",
      "skcolor.video._stabilize"],

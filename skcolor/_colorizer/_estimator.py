@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._image import as_float32
 from .._runtime import fit_seed, layer_seeds_from, limit_tensorflow_threads, seeded_globals
-from .._validation import check_consistent_length, check_image, check_images
+from .._validation import check_consistent_length, check_gray_input, check_images
 from ..architectures import ARCHITECTURES
 from ..color import COLOR_SPACES, ChromaQuantizer, rgb_to_gray
 from ..hints import simulate_hints
@@ -31,6 +31,7 @@ from ._inference import InferenceSettings, color_network, colorize, network_size
 from ._model_file import (fit_token_of, load_keras_model, read_model_record, saved_params,
                           write_model_file)
 from ._param_table import PARAM_TABLE, check_colorizer_params, check_predict_params
+from ._reference import colorize_with_reference
 from ._training import (CLASSIFICATION_LOSS, LOSSES, NonFiniteValue, TrainingDivergedError,
                         extend_history, make_callbacks, make_optimizer, make_training_monitor,
                         n_epochs, restore_training_state)
@@ -711,7 +712,7 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
 
     # -- predict and score -----------------------------------------------------
 
-    def predict(self, X, hints=None):
+    def predict(self, X, hints=None, reference=None):
         """Colorize gray images of any size; the output has the input's size.
 
         The network runs at its working resolution (the training size for
@@ -730,6 +731,16 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             (:func:`skcolor.hints.from_points` builds one). A list may hold None
             for images without hints. Routed through a ``Pipeline`` with
             scikit-learn's metadata routing (``set_predict_request(hints=True)``).
+        reference : array-like of shape (H, W, 3) or (n, H, W, 3), list, or None, default=None
+            Color reference photos, for a model with an ImageNet encoder
+            (``architecture="lite0_unet"``): another photo of the same scene, or a
+            frame colored by hand. Each place of a gray image takes the colors of
+            the places of the reference it matches, blended into the network's
+            by how well they match; where nothing matches, the network's colors
+            stay. One RGB image for every gray image, one per image, or a list
+            holding per image an RGB image, None, or a list of several (the best
+            match wins). Any sizes. Hints, if given, win over the reference.
+            Routed as ``hints`` are (``set_predict_request(reference=True)``).
 
         Returns
         -------
@@ -743,8 +754,9 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             If the estimator is not fitted.
         ValueError
             If ``X`` is not gray images (each message names the defect and the
-            expected form), or ``hints`` are given to a model fitted without them
-            or do not match the images.
+            expected form), ``hints`` are given to a model fitted without them
+            or do not match the images, or ``reference`` is given to a model
+            without an ImageNet encoder or is not RGB images.
         TypeError
             If ``X`` or ``hints`` is not an array or a list of arrays.
         """
@@ -755,11 +767,10 @@ class AutoencoderColorizer(RegressorMixin, BaseEstimator):
             raise ValueError(
                 "hints were given, but this colorizer was fitted without them (hints=False). "
                 "Use a model fitted with hints=True, such as load_pretrained('photos-hints').")
+        if reference is not None:
+            return colorize_with_reference(self, X, reference, hints=hints)
         if isinstance(X, list):
-            images = [check_image(image, name=f"X[{i}]", channels=(1,))
-                      for i, image in enumerate(X)]
-            if not images:
-                raise ValueError("X is an empty list; expected gray images.")
+            images = check_gray_input(X)
             per_image = ([None] * len(images) if hints is None
                          else check_hints(hints, [image.shape[1:3] for image in images]))
             return [colorize(self.model_, image, settings, None if hint is None else [hint])[0]

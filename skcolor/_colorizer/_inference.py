@@ -140,6 +140,15 @@ def predict_color(model, gray, settings, hints=None):
     A hint-aware network also gets each image's hint channels at this size, from
     ``hints`` (full-size RGBA images or None, one per image; None for no hints).
     """
+    network, enlarged = color_network(model)
+    outputs = network.predict_on_batch(network_input(gray, settings, hints))
+    return decode_colors(outputs, settings, enlarged, gray.shape[1:3])
+
+
+def network_input(gray, settings, hints=None):
+    """What the network takes for a gray batch at working resolution: the gray
+    channel, the hint channels of a hint-aware network, padded to the network's
+    size multiple."""
     network_input = as_float32(gray)
     height, width = network_input.shape[1:3]
     if settings.hints:
@@ -153,15 +162,21 @@ def predict_color(model, gray, settings, hints=None):
         # Reflect rather than zero-pad: a black border would tint the edges.
         mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
         network_input = np.pad(network_input, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
-    network, enlarged = color_network(model)
-    outputs = np.asarray(network.predict_on_batch(network_input))
+    return network_input
+
+
+def decode_colors(outputs, settings, enlarged, size):
+    """The color space's channels of the network's ``outputs`` (chroma classes
+    decoded, enlarged 2× if the network stops before its enlargement), cropped to
+    ``size``, the working size before padding."""
+    outputs = np.asarray(outputs)
     if settings.quantizer is not None:
         temperature, calibration = settings.decoding()
         outputs = settings.quantizer.decode(outputs, temperature, calibration=calibration,
                                             neutral_threshold=settings.neutral_threshold)
     if enlarged:
         outputs = enlarge_twice(outputs)
-    return outputs[:, :height, :width]
+    return outputs[:, :size[0], :size[1]]
 
 
 _COLOR_NETWORKS = weakref.WeakKeyDictionary()
