@@ -48,7 +48,7 @@ from training_utils import average_weights, parse_learning_rates  # noqa: E402
 from training_utils import load_scenes as load_small_scenes  # noqa: E402
 
 from skcolor import AutoencoderColorizer  # noqa: E402
-from skcolor.color import ChromaQuantizer  # noqa: E402
+from skcolor.color import ChromaQuantizer, rgb_to_ycbcr, ycbcr_to_rgb  # noqa: E402
 from skcolor.datasets import sample_photo_crops  # noqa: E402
 
 #: How each round's checkpoint is judged, written before the run.
@@ -77,19 +77,16 @@ def white_balanced(images, strength=1.0, *, chroma_limit=0.06, min_share=0.05):
     chroma, times ``strength``, is taken off the whole image at constant
     luminance. Images with under ``min_share`` such pixels keep their colors.
     """
-    rgb = images.astype(np.float32) / 255
-    luma = rgb @ np.float32([0.299, 0.587, 0.114])
-    cb = rgb @ np.float32([-0.168736, -0.331264, 0.5])
-    cr = rgb @ np.float32([0.5, -0.418688, -0.081312])
-    neutral = (np.abs(cb) < chroma_limit) & (np.abs(cr) < chroma_limit) & (luma > 0.15) & (luma < 0.95)
+    ycbcr = rgb_to_ycbcr(images)
+    luma, chroma = ycbcr[..., :1], ycbcr[..., 1:] - np.float32(0.5)
+    neutral = ((np.abs(chroma) < chroma_limit).all(axis=-1)
+               & (luma[..., 0] > 0.15) & (luma[..., 0] < 0.95))
     count = neutral.sum(axis=(1, 2))
-    enough = count >= min_share * neutral[0].size
-    shift_cb = np.where(enough, -(cb * neutral).sum(axis=(1, 2)) / np.maximum(count, 1), 0) * strength
-    shift_cr = np.where(enough, -(cr * neutral).sum(axis=(1, 2)) / np.maximum(count, 1), 0) * strength
-    # The RGB change of a chroma change at constant luminance (BT.601).
-    offset = np.stack([1.402 * shift_cr, -0.344136 * shift_cb - 0.714136 * shift_cr,
-                       1.772 * shift_cb], axis=-1)[:, None, None, :]
-    return np.clip(np.round((rgb + offset) * 255), 0, 255).astype(np.uint8)
+    enough = (count >= min_share * neutral[0].size)[:, None]
+    mean = (chroma * neutral[..., None]).sum(axis=(1, 2)) / np.maximum(count, 1)[:, None]
+    shift = np.where(enough, -mean * strength, 0).astype(np.float32)[:, None, None, :]
+    rgb = ycbcr_to_rgb(luma, chroma + np.float32(0.5) + shift)
+    return np.round(rgb * 255).astype(np.uint8)
 
 
 def trained_weights(model):

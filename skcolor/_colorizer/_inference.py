@@ -156,13 +156,21 @@ def network_input(gray, settings, hints=None):
         per_image = [None] * len(network_input) if hints is None else hints
         channels = [network_hint_channels(hint, (height, width), space) for hint in per_image]
         network_input = np.concatenate([network_input, np.stack(channels)], axis=-1)
-    multiple = settings.size_multiple
-    pad_h, pad_w = -height % multiple, -width % multiple
-    if settings.fixed_size is None and (pad_h or pad_w):
-        # Reflect rather than zero-pad: a black border would tint the edges.
-        mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
-        network_input = np.pad(network_input, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
+    if settings.fixed_size is None:
+        network_input = padded_to_multiple(network_input, settings.size_multiple)
     return network_input
+
+
+def padded_to_multiple(batch, multiple):
+    """``batch`` ``(n, h, w, c)`` padded at the bottom and right to sides that are
+    multiples of ``multiple``."""
+    height, width = batch.shape[1:3]
+    pad_h, pad_w = -height % multiple, -width % multiple
+    if not (pad_h or pad_w):
+        return batch
+    # Reflect rather than zero-pad: a black border would tint the edges.
+    mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
+    return np.pad(batch, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
 
 
 def decode_colors(outputs, settings, enlarged, size):

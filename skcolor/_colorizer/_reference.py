@@ -33,8 +33,8 @@ from .._params import Interval, Options, Param, RangePair, validate_params
 from .._validation import check_gray_input, check_image, check_images
 from ..color import COLOR_SPACES, rgb_to_gray
 from ._hint_inputs import check_hints
-from ._inference import (color_network, decode_colors, network_input, predict_color, recombine,
-                         working_size_for)
+from ._inference import (color_network, decode_colors, network_input, padded_to_multiple,
+                         predict_color, recombine, working_size_for)
 
 # The encoder's feature outputs in order, and their strides (as
 # skcolor.backbones.FEATURE_STRIDES, which would import Keras here).
@@ -98,12 +98,7 @@ def reference_features(encoder, gray, *, size, strides=(8, 16), size_multiple=32
     """
     height, width = size
     pixels = as_float32(resize_batch(gray, (height, width)))
-    pad_h, pad_w = -height % size_multiple, -width % size_multiple
-    if pad_h or pad_w:
-        # Reflect rather than zero-pad, as predict does: a black border is a feature too.
-        mode = "reflect" if min(height, width) > max(pad_h, pad_w) else "edge"
-        pixels = np.pad(pixels, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode=mode)
-    outputs = encoder.predict_on_batch(pixels)
+    outputs = encoder.predict_on_batch(padded_to_multiple(pixels, size_multiple))
     return _place_features({stride: outputs[_ENCODER_STRIDES.index(stride)]
                             for stride in strides}, size)
 
